@@ -1,0 +1,268 @@
+"""Activation functions and their derivatives (notebook 02).
+
+Each activation is a small pure function ``f(z)`` next to its derivative ``f'(z)``, so the
+forward formula and the backward formula can be read side by side. All functions work
+elementwise on arrays of any shape (softmax works along the last axis) and are numerically
+stable: no overflow warning and no NaN even at ``|z| = 1000``.
+
+========== =================================== ================ ===============================
+name       formula                             range            derivative
+========== =================================== ================ ===============================
+identity   ``z``                               (-inf, inf)      ``1``
+step       ``1 if z > 0 else 0``               {0, 1}           ``0`` (undefined at 0)
+sigmoid    ``1 / (1 + exp(-z))``               (0, 1)           ``s (1 - s)``
+tanh       ``(e^z - e^-z) / (e^z + e^-z)``     (-1, 1)          ``1 - tanh(z)^2``
+relu       ``max(0, z)``                       [0, inf)         ``1 if z > 0 else 0``
+leaky_relu ``z if z > 0 else alpha z``         (-inf, inf)      ``1 if z > 0 else alpha``
+softmax    ``exp(z_k) / sum_j exp(z_j)``       (0, 1), sums 1   Jacobian ``diag(p) - p p^T``
+========== =================================== ================ ===============================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "Activation",
+    "get_activation",
+    "ACTIVATIONS",
+    "identity",
+    "identity_grad",
+    "step",
+    "step_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "softmax",
+    "softmax_backward",
+]
+
+Array = NDArray[np.floating]
+
+
+def _asfloat(z: ArrayLike) -> Array:
+    """Return ``z`` as a floating array, keeping float32/float64 as they are."""
+    z = np.asarray(z)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    return z
+
+
+def identity(z: ArrayLike) -> Array:
+    """Identity ``f(z) = z``: the output layer of a regression network.
+
+    Examples
+    --------
+    >>> identity([-1.0, 2.0])
+    array([-1.,  2.])
+    """
+    return _asfloat(z).copy()
+
+
+def identity_grad(z: ArrayLike) -> Array:
+    """Derivative of :func:`identity`: ``f'(z) = 1``."""
+    return np.ones_like(_asfloat(z))
+
+
+def step(z: ArrayLike) -> Array:
+    """Heaviside step ``f(z) = 1 if z > 0 else 0``: the perceptron's threshold.
+
+    Examples
+    --------
+    >>> step([-0.5, 0.0, 0.17])
+    array([0., 0., 1.])
+    """
+    z = _asfloat(z)
+    return (z > 0).astype(z.dtype)
+
+
+def step_grad(z: ArrayLike) -> Array:
+    """Derivative of :func:`step`: zero everywhere it exists, which is why it cannot be
+    trained by gradient descent."""
+    return np.zeros_like(_asfloat(z))
+
+
+def sigmoid(z: ArrayLike) -> Array:
+    """Logistic sigmoid ``s(z) = 1 / (1 + exp(-z))``, squashing into (0, 1) — not (-1, 1).
+
+    Computed as ``exp(-logaddexp(0, -z))`` so that ``z = -1000`` gives 0 without an overflow
+    warning. The outputs 0 and 1 are reached only by rounding.
+
+    Examples
+    --------
+    >>> sigmoid([-1000.0, 0.0, 1000.0])
+    array([0. , 0.5, 1. ])
+    """
+    z = _asfloat(z)
+    return np.exp(-np.logaddexp(0, -z)).astype(z.dtype, copy=False)
+
+
+def sigmoid_grad(z: ArrayLike) -> Array:
+    """Derivative of :func:`sigmoid`: ``s'(z) = s(z) (1 - s(z))``, at most 0.25 (at z = 0).
+
+    Examples
+    --------
+    >>> sigmoid_grad([0.0])
+    array([0.25])
+    """
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh(z: ArrayLike) -> Array:
+    """Hyperbolic tangent, squashing into (-1, 1); zero-centred, unlike the sigmoid.
+
+    Examples
+    --------
+    >>> tanh([0.0])
+    array([0.])
+    """
+    return np.tanh(_asfloat(z))
+
+
+def tanh_grad(z: ArrayLike) -> Array:
+    """Derivative of :func:`tanh`: ``1 - tanh(z)^2``."""
+    t = np.tanh(_asfloat(z))
+    return 1 - t * t
+
+
+def relu(z: ArrayLike) -> Array:
+    """Rectified linear unit ``max(0, z)``: cheap, and does not saturate for z > 0.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    z = _asfloat(z)
+    return np.maximum(z, 0, dtype=z.dtype)
+
+
+def relu_grad(z: ArrayLike) -> Array:
+    """Derivative of :func:`relu`: 1 where z > 0, else 0 (a unit stuck at 0 is "dead")."""
+    z = _asfloat(z)
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> Array:
+    """Leaky ReLU ``z if z > 0 else alpha z``: a small slope keeps units from dying.
+
+    Examples
+    --------
+    >>> leaky_relu([-2.0, 3.0], alpha=0.1)
+    array([-0.2,  3. ])
+    """
+    z = _asfloat(z)
+    return np.where(z > 0, z, z * z.dtype.type(alpha))
+
+
+def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> Array:
+    """Derivative of :func:`leaky_relu`: 1 where z > 0, else ``alpha``."""
+    z = _asfloat(z)
+    return np.where(z > 0, z.dtype.type(1), z.dtype.type(alpha))
+
+
+def softmax(z: ArrayLike, axis: int = -1) -> Array:
+    """Softmax ``p_k = exp(z_k) / sum_j exp(z_j)`` along ``axis``: turns scores into probabilities.
+
+    Subtracting the row maximum first changes nothing mathematically but keeps ``exp`` from
+    overflowing.
+
+    Shape: ``(N, K) -> (N, K)``, each row sums to 1.
+
+    Examples
+    --------
+    >>> softmax([[1000.0, 1000.0]])
+    array([[0.5, 0.5]])
+    """
+    z = _asfloat(z)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_backward(p: ArrayLike, dp: ArrayLike) -> Array:
+    """Backward pass of softmax: ``dZ = p * (dP - sum(dP * p))`` row by row.
+
+    This is the Jacobian ``diag(p) - p p^T`` applied to the upstream gradient ``dP`` without
+    ever forming the ``(K, K)`` matrix.
+
+    Parameters
+    ----------
+    p : array, shape (N, K)
+        Softmax output.
+    dp : array, shape (N, K)
+        Gradient of the loss with respect to ``p``.
+    """
+    p = _asfloat(p)
+    dp = np.asarray(dp, dtype=p.dtype)
+    return p * (dp - (dp * p).sum(axis=-1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function together with its derivative.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (``"relu"``, ``"sigmoid"`` ...).
+    f : callable
+        The function, ``A = f(Z)``.
+    df : callable
+        Its elementwise derivative ``f'(Z)``. For softmax, which is not elementwise, use
+        :func:`softmax_backward` instead.
+    """
+
+    name: str
+    f: Callable[[ArrayLike], Array]
+    df: Callable[[ArrayLike], Array]
+
+    def __call__(self, z: ArrayLike) -> Array:
+        return self.f(z)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in [
+        Activation("identity", identity, identity_grad),
+        Activation("step", step, step_grad),
+        Activation("sigmoid", sigmoid, sigmoid_grad),
+        Activation("tanh", tanh, tanh_grad),
+        Activation("relu", relu, relu_grad),
+        Activation("leaky_relu", leaky_relu, leaky_relu_grad),
+        Activation("softmax", softmax, lambda z: softmax(z) * (1 - softmax(z))),
+    ]
+}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Look an activation up by name.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the known ones.
+
+    Examples
+    --------
+    >>> get_activation("relu").f([-1.0, 2.0])
+    array([0., 2.])
+    """
+    if isinstance(name, Activation):
+        return name
+    key = str(name).lower().replace("-", "_").replace(" ", "_")
+    key = {"linear": "identity", "none": "identity", "leakyrelu": "leaky_relu"}.get(key, key)
+    if key not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}"
+        )
+    return ACTIVATIONS[key]

@@ -1,0 +1,229 @@
+"""Toy 2-D data sets and data-preparation helpers (notebooks 03–06).
+
+Rows are data points, columns are features: every generator returns ``X`` of shape ``(n, 2)``
+(float64) and integer labels ``y`` of shape ``(n,)``. All take an explicit ``rng`` (a
+``numpy.random.Generator`` or an int seed) so that every figure in the course is reproducible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from dlbasics.layers import as_rng
+
+__all__ = [
+    "make_blobs",
+    "make_xor",
+    "make_circles",
+    "make_moons",
+    "make_spirals",
+    "make_dataset",
+    "DATASETS",
+    "one_hot",
+    "standardize",
+    "train_val_test_split",
+]
+
+Array = NDArray[Any]
+RngLike = np.random.Generator | int | None
+
+
+def _check_n(n: int, k: int = 1) -> int:
+    n = int(n)
+    if n < k:
+        raise ValueError(f"need at least {k} samples, got n={n}")
+    return n
+
+
+def _split_counts(n: int, k: int) -> list[int]:
+    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+
+
+def make_blobs(
+    n: int = 200, *, centers: int = 2, spread: float = 0.6, rng: RngLike = None
+) -> tuple[Array, Array]:
+    """Gaussian blobs around ``centers`` points on a circle of radius 2 — linearly separable for 2.
+
+    Examples
+    --------
+    >>> X, y = make_blobs(100, rng=0)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((100, 2), [0, 1])
+    """
+    n = _check_n(n, centers)
+    g = as_rng(rng)
+    angles = 2 * np.pi * np.arange(centers) / centers + np.pi / 4
+    mu = 2 * np.column_stack([np.cos(angles), np.sin(angles)])  # (centers, 2)
+    y = np.repeat(np.arange(centers), _split_counts(n, centers))
+    X = mu[y] + spread * g.standard_normal((n, 2))
+    return _shuffled(X, y, g)
+
+
+def make_xor(n: int = 200, *, noise: float = 0.0, rng: RngLike = None) -> tuple[Array, Array]:
+    """XOR: label 1 when exactly one coordinate is positive. No straight line separates it.
+
+    Points are uniform in [-1, 1]²; ``noise`` adds Gaussian jitter after labelling.
+
+    Examples
+    --------
+    >>> X, y = make_xor(4, rng=0)
+    >>> bool(np.all(y == ((X[:, 0] > 0) ^ (X[:, 1] > 0))))
+    True
+    """
+    n = _check_n(n)
+    g = as_rng(rng)
+    X = g.uniform(-1, 1, size=(n, 2))
+    y = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(np.int64)
+    if noise:
+        X = X + noise * g.standard_normal((n, 2))
+    return X, y
+
+
+def make_circles(
+    n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng: RngLike = None
+) -> tuple[Array, Array]:
+    """Two concentric circles: the inner one (radius ``factor``) is class 1.
+
+    Separable by the feature "radius", not by any straight line in (x1, x2).
+    """
+    n = _check_n(n, 2)
+    g = as_rng(rng)
+    n_out, n_in = _split_counts(n, 2)
+    t = g.uniform(0, 2 * np.pi, size=n)
+    r = np.concatenate([np.ones(n_out), np.full(n_in, factor)])
+    X = np.column_stack([r * np.cos(t), r * np.sin(t)]) + noise * g.standard_normal((n, 2))
+    y = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
+    return _shuffled(X, y, g)
+
+
+def make_moons(n: int = 200, *, noise: float = 0.1, rng: RngLike = None) -> tuple[Array, Array]:
+    """Two interleaving half-moons."""
+    n = _check_n(n, 2)
+    g = as_rng(rng)
+    n0, n1 = _split_counts(n, 2)
+    t0 = np.linspace(0, np.pi, n0)
+    t1 = np.linspace(0, np.pi, n1)
+    X = np.concatenate([
+        np.column_stack([np.cos(t0), np.sin(t0)]),
+        np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)]),
+    ])
+    X = X + noise * g.standard_normal((n, 2))
+    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
+    return _shuffled(X, y, g)
+
+
+def make_spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, turns: float = 1.0,
+                 rng: RngLike = None) -> tuple[Array, Array]:
+    """``classes`` interleaved spiral arms (the classic cs231n example), radius 0 to 1.
+
+    Examples
+    --------
+    >>> X, y = make_spirals(300, classes=3, rng=0)
+    >>> np.bincount(y).tolist()
+    [100, 100, 100]
+    """
+    n = _check_n(n, classes)
+    g = as_rng(rng)
+    counts = _split_counts(n, classes)
+    y = np.repeat(np.arange(classes), counts)
+    r = np.concatenate([np.linspace(0.0, 1.0, c) for c in counts])  # (n,)
+    t = (y * 2 * np.pi / classes + r * turns * 2 * np.pi
+         + noise * g.standard_normal(n))  # angle
+    X = np.column_stack([r * np.sin(t), r * np.cos(t)])
+    return _shuffled(X, y, g)
+
+
+DATASETS = {
+    "blobs": make_blobs,
+    "xor": make_xor,
+    "circles": make_circles,
+    "moons": make_moons,
+    "spirals": make_spirals,
+}
+
+
+def make_dataset(name: str, n: int = 200, *, rng: RngLike = None, **kwargs: Any) -> tuple[Array, Array]:
+    """Any toy data set by name: ``"blobs"``, ``"xor"``, ``"circles"``, ``"moons"``, ``"spirals"``."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; expected one of {sorted(DATASETS)}")
+    return DATASETS[name](n, rng=rng, **kwargs)
+
+
+def _shuffled(X: Array, y: Array, g: np.random.Generator) -> tuple[Array, Array]:
+    idx = g.permutation(len(y))
+    return X[idx], y[idx]
+
+
+def one_hot(y: ArrayLike, num_classes: int | None = None, dtype: DTypeLike = np.float32) -> Array:
+    """One-hot encode integer labels: ``Y[i, y[i]] = 1``, shape ``(N, K)``.
+
+    Built with ``np.zeros(..., dtype)`` rather than ``np.eye(K)[y]``, which would silently
+    give float64 and slow training down.
+
+    Examples
+    --------
+    >>> one_hot([0, 2], 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"one_hot: labels must be 1-D, got shape {y.shape}")
+    if y.size and not np.issubdtype(y.dtype, np.integer):
+        if np.any(np.mod(y, 1) != 0):
+            raise ValueError("one_hot: labels must be integers")
+        y = y.astype(np.intp)
+    k = int(y.max()) + 1 if num_classes is None else int(num_classes)
+    if y.size and (y.min() < 0 or y.max() >= k):
+        raise ValueError(f"one_hot: labels must lie in [0, {k - 1}], got [{y.min()}, {y.max()}]")
+    Y = np.zeros((y.shape[0], k), dtype=dtype)
+    Y[np.arange(y.shape[0]), y] = 1
+    return Y
+
+
+def standardize(X: ArrayLike, mean: ArrayLike | None = None, std: ArrayLike | None = None,
+                eps: float = 1e-8) -> tuple[Array, Array, Array]:
+    """Shift and scale every column to mean 0 and standard deviation 1.
+
+    Fit the statistics on the training set and reuse them for validation and test data:
+    ``Xtr, m, s = standardize(Xtr); Xte, _, _ = standardize(Xte, m, s)``.
+
+    Returns
+    -------
+    X_std, mean, std
+    """
+    X = np.asarray(X)
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64)
+    m = X.mean(axis=0) if mean is None else np.asarray(mean, dtype=X.dtype)
+    s = X.std(axis=0) if std is None else np.asarray(std, dtype=X.dtype)
+    return (X - m) / (s + eps), m, s
+
+
+def train_val_test_split(X: ArrayLike, y: ArrayLike, *, val: float = 0.15, test: float = 0.15,
+                         rng: RngLike = None) -> tuple[tuple[Array, Array], ...]:
+    """Shuffle and split into training, validation and test sets.
+
+    Returns ``(X_train, y_train), (X_val, y_val), (X_test, y_test)``.
+
+    Examples
+    --------
+    >>> X, y = make_blobs(100, rng=0)
+    >>> (tr, va, te) = train_val_test_split(X, y, val=0.2, test=0.1, rng=0)
+    >>> len(tr[0]), len(va[0]), len(te[0])
+    (70, 20, 10)
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
+    if not (0 <= val < 1 and 0 <= test < 1 and val + test < 1):
+        raise ValueError(f"val and test must be fractions with val + test < 1, got {val}, {test}")
+    n = X.shape[0]
+    idx = as_rng(rng).permutation(n)
+    n_test, n_val = round(n * test), round(n * val)
+    te, va, tr = idx[:n_test], idx[n_test:n_test + n_val], idx[n_test + n_val:]
+    return (X[tr], y[tr]), (X[va], y[va]), (X[te], y[te])

@@ -1,0 +1,429 @@
+"""Layers: a fully connected (dense) layer and activation layers (notebooks 04 and 05).
+
+Every layer has the same small interface, in the spirit of ``out, cache = forward(x)`` /
+``dx = backward(dout)``:
+
+* ``forward(X)`` computes the output and remembers what ``backward`` will need;
+* ``backward(dout)`` takes ``dL/d(output)``, stores the parameter gradients (``dW``, ``db``)
+  and returns ``dL/d(input)``;
+* ``parameters()`` lists ``(value, gradient)`` pairs of arrays that an optimizer updates in
+  place.
+
+Batch first: ``X`` is ``(N, n_in)``, ``W`` is ``(n_in, n_out)``, ``b`` is ``(n_out,)`` and
+``Z = X @ W + b`` is ``(N, n_out)``. Column ``W[:, j]`` holds unit ``j``'s incoming weights.
+(PyTorch's ``nn.Linear`` stores the transpose, ``weight`` of shape ``(n_out, n_in)``.)
+
+Speed: with ``reuse=True`` (what :func:`dlbasics.training.fit` uses) a layer writes into
+buffers it keeps between calls instead of allocating new arrays every step. The arrays it
+returns are then overwritten by the next call, which is why it is off by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from dlbasics.activations import get_activation, softmax, softmax_backward
+
+__all__ = [
+    "Layer",
+    "Dense",
+    "ActivationLayer",
+    "Identity",
+    "Step",
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "LeakyReLU",
+    "Softmax",
+    "activation_layer",
+    "init_weights",
+    "INITIALIZERS",
+]
+
+Array = NDArray[Any]
+RngLike = np.random.Generator | int | None
+
+
+def as_rng(rng: RngLike) -> np.random.Generator:
+    """Turn ``None``, an int seed or a Generator into a Generator (never global state)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(rng)
+
+
+def init_weights(
+    n_in: int, n_out: int, scheme: str = "xavier", rng: RngLike = None, dtype: DTypeLike = np.float32
+) -> Array:
+    """Random initial weights of shape ``(n_in, n_out)``.
+
+    ========= ============================================ ==============================
+    scheme    distribution                                 suits
+    ========= ============================================ ==============================
+    uniform   ``U(-1, 1)``                                 first experiments (notebook 04)
+    xavier    ``U(-a, a)``, ``a = sqrt(6 / (n_in + n_out))`` sigmoid, tanh (Glorot 2010)
+    he        ``N(0, 2 / n_in)``                           ReLU (He et al. 2015)
+    ========= ============================================ ==============================
+
+    Xavier keeps the variance of activations and gradients roughly equal from layer to layer
+    for symmetric activations; He doubles it to make up for ReLU zeroing half its inputs.
+
+    Examples
+    --------
+    >>> init_weights(3, 4, "uniform", rng=0).shape
+    (3, 4)
+    """
+    rng = as_rng(rng)
+    key = scheme.lower()
+    if key not in INITIALIZERS:
+        raise ValueError(f"unknown initializer {scheme!r}; expected one of {sorted(INITIALIZERS)}")
+    return INITIALIZERS[key](n_in, n_out, rng).astype(dtype)
+
+
+INITIALIZERS: dict[str, Callable[[int, int, np.random.Generator], Array]] = {
+    "uniform": lambda i, o, r: r.uniform(-1.0, 1.0, size=(i, o)),
+    "xavier": lambda i, o, r: r.uniform(-1.0, 1.0, size=(i, o)) * np.sqrt(6.0 / (i + o)),
+    "glorot": lambda i, o, r: r.uniform(-1.0, 1.0, size=(i, o)) * np.sqrt(6.0 / (i + o)),
+    "he": lambda i, o, r: r.standard_normal(size=(i, o)) * np.sqrt(2.0 / i),
+    "kaiming": lambda i, o, r: r.standard_normal(size=(i, o)) * np.sqrt(2.0 / i),
+}
+
+
+class Layer:
+    """Base class: a layer without parameters that passes its input through."""
+
+    #: short name shown in summaries and error messages
+    name: str = "layer"
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, Array] = {}
+
+    # -- the interface -------------------------------------------------------------------
+    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
+        """Output of the layer for the batch ``X``; caches what backward needs."""
+        raise NotImplementedError
+
+    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
+        """Given ``dL/d(output)``, store parameter gradients and return ``dL/d(input)``.
+
+        ``input_grad=False`` skips computing ``dL/d(input)`` (the first layer of a network
+        does not need it) and returns an empty array.
+        """
+        raise NotImplementedError
+
+    def parameters(self) -> list[tuple[Array, Array]]:
+        """``(value, gradient)`` pairs; the optimizer updates the values in place."""
+        return [(p, g) for _, p, g in self.named_parameters()]
+
+    def named_parameters(self) -> list[tuple[str, Array, Array]]:
+        """``(name, value, gradient)`` triples, e.g. ``("W", W, dW)``."""
+        return []
+
+    def output_size(self, n_in: int) -> int:
+        """Width of the output for an input of width ``n_in``."""
+        return n_in
+
+    def config(self) -> dict[str, Any]:
+        """What is needed to rebuild the layer (saved next to the weights)."""
+        return {"type": type(self).__name__}
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable numbers in the layer."""
+        return sum(p.size for _, p, _ in self.named_parameters())
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _buf(self, key: str, shape: tuple[int, ...], dtype: DTypeLike, reuse: bool) -> Array:
+        """A scratch array: kept between calls when ``reuse``, otherwise fresh."""
+        if not reuse:
+            return np.empty(shape, dtype=dtype)
+        buf = self._buffers.get(key)
+        if buf is None or buf.shape != shape or buf.dtype != np.dtype(dtype):
+            buf = np.empty(shape, dtype=dtype)
+            self._buffers[key] = buf
+        return buf
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "type")
+        return f"{type(self).__name__}({args})"
+
+
+class Dense(Layer):
+    """Fully connected layer ``Z = X @ W + b``: every input feeds every unit.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output widths.
+    init : str
+        Weight initialisation: ``"uniform"``, ``"xavier"`` (default) or ``"he"``; see
+        :func:`init_weights`. Biases start at zero.
+    rng : numpy.random.Generator or int, optional
+        Source of randomness for the initial weights.
+    dtype : numpy dtype
+        ``float32`` (default, fast) or ``float64`` (gradient checks).
+    name : str, optional
+
+    Attributes
+    ----------
+    W : array, shape (n_in, n_out)
+        Weights; column ``W[:, j]`` feeds unit ``j``. PyTorch's ``Linear.weight`` is ``W.T``.
+    b : array, shape (n_out,)
+    dW, db : arrays of the same shapes
+        Gradients ``dL/dW``, ``dL/db`` set by :meth:`backward` (overwritten, not accumulated).
+
+    Shape
+    -----
+    ``(N, n_in) -> (N, n_out)``
+
+    Examples
+    --------
+    >>> layer = Dense(3, 4, rng=0)
+    >>> layer.forward(np.ones((100, 3))).shape
+    (100, 4)
+
+    Taught in notebook 04 (forward) and 05 (backward).
+    """
+
+    name = "dense"
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        *,
+        init: str = "xavier",
+        rng: RngLike = None,
+        dtype: DTypeLike = np.float32,
+        name: str | None = None,
+    ) -> None:
+        super().__init__()
+        if int(n_in) < 1 or int(n_out) < 1:
+            raise ValueError(f"Dense: sizes must be positive, got n_in={n_in}, n_out={n_out}")
+        self.n_in, self.n_out, self.init = int(n_in), int(n_out), init
+        if name is not None:
+            self.name = name
+        self.W = init_weights(self.n_in, self.n_out, init, rng, dtype)  # (n_in, n_out)
+        self.b = np.zeros(self.n_out, dtype=dtype)  # (n_out,)
+        self.dW = np.zeros_like(self.W)  # (n_in, n_out)
+        self.db = np.zeros_like(self.b)  # (n_out,)
+        self._X: Array | None = None
+
+    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
+        X = np.asarray(X)
+        if X.ndim == 1 and self.n_in == X.shape[0]:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.n_in:
+            raise ValueError(
+                f"layer '{self.name}' (Dense {self.n_in}->{self.n_out}) expected input of shape "
+                f"(N, {self.n_in}), got {X.shape}"
+            )
+        if X.dtype != self.W.dtype:
+            X = X.astype(self.W.dtype)
+        self._X = X  # (N, n_in), kept for backward
+        Z = self._buf("Z", (X.shape[0], self.n_out), self.W.dtype, reuse)
+        np.matmul(X, self.W, out=Z)  # (N, n_out)
+        Z += self.b  # broadcast (n_out,) over rows
+        return Z
+
+    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
+        if self._X is None:
+            raise RuntimeError(f"layer '{self.name}': call forward before backward")
+        X = self._X
+        if dout.shape != (X.shape[0], self.n_out):
+            raise ValueError(
+                f"layer '{self.name}' backward expected dout of shape {(X.shape[0], self.n_out)}, "
+                f"got {dout.shape}"
+            )
+        np.matmul(X.T, dout, out=self.dW)  # (n_in, N) @ (N, n_out) -> (n_in, n_out)
+        np.sum(dout, axis=0, out=self.db)  # (n_out,)
+        if not input_grad:
+            return np.empty((0,), dtype=self.W.dtype)
+        dX = self._buf("dX", X.shape, self.W.dtype, reuse)
+        np.matmul(dout, self.W.T, out=dX)  # (N, n_out) @ (n_out, n_in) -> (N, n_in)
+        return dX
+
+    def named_parameters(self) -> list[tuple[str, Array, Array]]:
+        return [("W", self.W, self.dW), ("b", self.b, self.db)]
+
+    def output_size(self, n_in: int) -> int:
+        if n_in != self.n_in:
+            raise ValueError(
+                f"layer '{self.name}' (Dense {self.n_in}->{self.n_out}) cannot follow a layer of "
+                f"width {n_in}"
+            )
+        return self.n_out
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "type": "Dense",
+            "n_in": self.n_in,
+            "n_out": self.n_out,
+            "init": self.init,
+            "dtype": np.dtype(self.W.dtype).name,
+            "name": self.name,
+        }
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in}, {self.n_out})"
+
+
+class ActivationLayer(Layer):
+    """Applies an activation function elementwise: ``A = f(Z)``, backward ``dZ = dA * f'(Z)``.
+
+    Use the named subclasses (:class:`ReLU`, :class:`Sigmoid` ...) or :func:`activation_layer`.
+    """
+
+    activation = "identity"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._act = get_activation(self.activation)
+        self.name = self.activation
+        self._Z: Array | None = None
+        self._A: Array | None = None
+
+    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
+        Z = np.asarray(X)
+        self._Z = Z
+        self._A = self._forward(Z, reuse)
+        return self._A
+
+    def _forward(self, Z: Array, reuse: bool) -> Array:
+        return self._act.f(Z)
+
+    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
+        if self._Z is None or self._A is None:
+            raise RuntimeError(f"layer '{self.name}': call forward before backward")
+        if dout.shape != self._A.shape:
+            raise ValueError(
+                f"layer '{self.name}' backward expected dout of shape {self._A.shape}, "
+                f"got {dout.shape}"
+            )
+        return self._backward(dout, reuse)
+
+    def _backward(self, dout: Array, reuse: bool) -> Array:
+        return dout * self._act.df(self._Z)
+
+    def config(self) -> dict[str, Any]:
+        return {"type": type(self).__name__}
+
+
+class Identity(ActivationLayer):
+    """``A = Z`` (regression output). Shape preserved."""
+
+    activation = "identity"
+
+
+class Step(ActivationLayer):
+    """Heaviside step ``A = 1[Z > 0]``: the perceptron's activation; its gradient is zero."""
+
+    activation = "step"
+
+
+class Sigmoid(ActivationLayer):
+    """``A = 1 / (1 + exp(-Z))``; backward ``dZ = dA * A (1 - A)``."""
+
+    activation = "sigmoid"
+
+    def _backward(self, dout: Array, reuse: bool) -> Array:
+        A = self._A
+        assert A is not None
+        dZ = self._buf("dZ", A.shape, A.dtype, reuse)
+        np.subtract(1, A, out=dZ)
+        dZ *= A
+        dZ *= dout
+        return dZ
+
+
+class Tanh(ActivationLayer):
+    """``A = tanh(Z)``; backward ``dZ = dA * (1 - A^2)``."""
+
+    activation = "tanh"
+
+    def _backward(self, dout: Array, reuse: bool) -> Array:
+        A = self._A
+        assert A is not None
+        dZ = self._buf("dZ", A.shape, A.dtype, reuse)
+        np.multiply(A, A, out=dZ)
+        np.subtract(1, dZ, out=dZ)
+        dZ *= dout
+        return dZ
+
+
+class ReLU(ActivationLayer):
+    """``A = max(0, Z)``; backward ``dZ = dA * 1[Z > 0]``."""
+
+    activation = "relu"
+
+    def _forward(self, Z: Array, reuse: bool) -> Array:
+        A = self._buf("A", Z.shape, Z.dtype, reuse)
+        np.maximum(Z, 0, out=A)
+        return A
+
+    def _backward(self, dout: Array, reuse: bool) -> Array:
+        A = self._A
+        assert A is not None
+        mask = self._buf("mask", A.shape, np.bool_, reuse)
+        np.greater(A, 0, out=mask)
+        dZ = self._buf("dZ", A.shape, dout.dtype, reuse)
+        np.multiply(dout, mask, out=dZ)
+        return dZ
+
+
+class LeakyReLU(ActivationLayer):
+    """``A = Z if Z > 0 else alpha Z``; backward ``dZ = dA * (1 if Z > 0 else alpha)``."""
+
+    activation = "leaky_relu"
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__()
+        self.alpha = float(alpha)
+
+    def _forward(self, Z: Array, reuse: bool) -> Array:
+        return np.where(Z > 0, Z, Z * Z.dtype.type(self.alpha))
+
+    def _backward(self, dout: Array, reuse: bool) -> Array:
+        Z = self._Z
+        assert Z is not None
+        return dout * np.where(Z > 0, dout.dtype.type(1), dout.dtype.type(self.alpha))
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "LeakyReLU", "alpha": self.alpha}
+
+
+class Softmax(ActivationLayer):
+    """Row-wise softmax: scores to probabilities. Backward uses the Jacobian-vector product.
+
+    For training, prefer a network that ends in logits with the ``cross_entropy`` loss,
+    which fuses the two and has the simple gradient ``P - Y``.
+    """
+
+    activation = "softmax"
+
+    def _forward(self, Z: Array, reuse: bool) -> Array:
+        return softmax(Z, axis=-1)
+
+    def _backward(self, dout: Array, reuse: bool) -> Array:
+        assert self._A is not None
+        return softmax_backward(self._A, dout)
+
+
+_ACTIVATION_LAYERS: dict[str, type[ActivationLayer]] = {
+    cls.activation: cls for cls in (Identity, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)
+}
+
+
+def activation_layer(name: str, **kwargs: Any) -> ActivationLayer:
+    """Activation layer by name: ``activation_layer("relu")`` is ``ReLU()``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    """
+    key = get_activation(name).name  # validates and normalises the name
+    return _ACTIVATION_LAYERS[key](**kwargs)

@@ -1,0 +1,225 @@
+"""Loss (cost) functions and their gradients (notebook 05).
+
+A *loss* scores the whole network on a whole batch with one number; do not confuse it with an
+*activation*, which is what one neuron outputs. Every function here returns ``(loss, grad)``:
+the mean loss over the batch and its gradient with respect to the prediction, already divided
+by the batch size, so ``grad`` can be fed straight into ``model.backward``.
+
+All of them are safe at the edges: probabilities are clipped away from 0 and 1 before any
+``log``, and the cross-entropy from logits uses the log-sum-exp trick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from dlbasics.activations import sigmoid
+
+__all__ = [
+    "mse",
+    "rmse",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "kl_divergence",
+    "get_loss",
+    "LOSSES",
+]
+
+Array = NDArray[np.floating]
+_EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-12}
+
+
+def _pred(pred: ArrayLike) -> Array:
+    pred = np.asarray(pred)
+    if not np.issubdtype(pred.dtype, np.floating):
+        pred = pred.astype(np.float64)
+    return pred
+
+
+def _target_like(target: ArrayLike, pred: Array, name: str) -> Array:
+    t = np.asarray(target)
+    if t.shape != pred.shape:
+        if t.ndim == 1 and pred.ndim == 2 and pred.shape[1] == 1 and t.shape[0] == pred.shape[0]:
+            t = t.reshape(-1, 1)
+        else:
+            raise ValueError(
+                f"{name}: targets must have the prediction's shape {pred.shape}, got {t.shape}"
+            )
+    return t.astype(pred.dtype, copy=False)
+
+
+def mse(pred: ArrayLike, target: ArrayLike) -> tuple[float, Array]:
+    """Mean squared error ``L = mean((pred - target)^2)`` over every element.
+
+    Gradient: ``dL/dpred = 2 (pred - target) / pred.size``.
+
+    Examples
+    --------
+    >>> loss, grad = mse([[1.0], [3.0]], [[0.0], [0.0]])
+    >>> float(loss), grad.ravel().tolist()
+    (5.0, [1.0, 3.0])
+    """
+    pred = _pred(pred)
+    diff = pred - _target_like(target, pred, "mse")
+    return float(np.mean(diff * diff)), (2.0 / diff.size) * diff
+
+
+def rmse(pred: ArrayLike, target: ArrayLike) -> float:
+    """Root mean squared error, in the target's own units: for *reporting*, not training.
+
+    Examples
+    --------
+    >>> rmse([3.0, 5.0], [0.0, 1.0])
+    3.5355339059327378
+    """
+    pred = _pred(pred)
+    diff = pred - np.asarray(target, dtype=pred.dtype).reshape(pred.shape)
+    return float(np.sqrt(np.mean(diff * diff)))
+
+
+def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+    """Binary cross-entropy ``L = -mean(y log p + (1 - y) log(1 - p))`` on probabilities.
+
+    ``p`` is clipped to ``[eps, 1 - eps]`` so that ``log(0)`` never happens. Gradient:
+    ``dL/dp = (p - y) / (p (1 - p)) / N``; after a sigmoid this collapses to ``(p - y) / N``
+    (see :func:`binary_cross_entropy_with_logits`).
+
+    Parameters
+    ----------
+    p : array, shape (N,) or (N, 1)
+        Predicted probability of class 1.
+    y : array, same shape
+        Labels 0 or 1.
+    """
+    p = _pred(p)
+    y = _target_like(y, p, "binary_cross_entropy")
+    eps = _EPS.get(p.dtype, 1e-12)
+    pc = np.clip(p, eps, 1 - eps)
+    loss = -np.mean(y * np.log(pc) + (1 - y) * np.log1p(-pc))
+    grad = (pc - y) / (pc * (1 - pc)) / p.shape[0]
+    return float(loss), grad.astype(p.dtype, copy=False)
+
+
+def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+    """Binary cross-entropy on the *logit* ``z`` (before the sigmoid), stable for any ``z``.
+
+    ``L = mean(log(1 + exp(z)) - y z)`` and, because the sigmoid's derivative cancels the
+    denominator of the log's, ``dL/dz = (sigmoid(z) - y) / N``.
+    """
+    z = _pred(z)
+    y = _target_like(y, z, "binary_cross_entropy_with_logits")
+    loss = np.mean(np.logaddexp(0, z) - y * z)
+    return float(loss), (sigmoid(z) - y) / z.shape[0]
+
+
+def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+    """Categorical cross-entropy of softmax(logits), fused with the softmax.
+
+    ``L = -mean_i log softmax(z_i)[y_i]``, computed with log-sum-exp (never ``log(0)``).
+    The gradient of softmax followed by cross-entropy is simply ``(P - Y) / N``: the softmax
+    Jacobian ``diag(p) - p p^T`` times ``-y / p`` telescopes because each row of ``Y`` sums to
+    one. That is why networks end in raw scores (logits) and leave the softmax to the loss.
+
+    Parameters
+    ----------
+    logits : array, shape (N, K)
+        Raw scores.
+    y : array, shape (N,) of int in [0, K), or (N, K) one-hot / probabilities
+        Integer labels are used directly (no one-hot matrix is built).
+
+    Returns
+    -------
+    loss : float
+    dlogits : array, shape (N, K), same dtype as ``logits``
+
+    Examples
+    --------
+    >>> loss, g = cross_entropy([[0.0, 0.0]], [1])
+    >>> round(loss, 4), g.tolist()
+    (0.6931, [[0.5, -0.5]])
+    """
+    z = _pred(logits)
+    if z.ndim != 2:
+        raise ValueError(f"cross_entropy: logits must be 2-D (N, K), got shape {z.shape}")
+    n, k = z.shape
+    shifted = z - z.max(axis=1, keepdims=True)  # (N, K)
+    log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (N, 1)
+    log_p = shifted - log_norm  # (N, K)
+    p = np.exp(log_p)  # (N, K)
+    y = np.asarray(y)
+    if y.ndim == 1:
+        if not np.issubdtype(y.dtype, np.integer):
+            if not np.all(np.mod(y, 1) == 0):
+                raise ValueError("cross_entropy: 1-D targets must be integer class labels")
+            y = y.astype(np.intp)
+        if y.shape[0] != n:
+            raise ValueError(f"cross_entropy: got {n} logit rows but {y.shape[0]} labels")
+        if y.size and (y.min() < 0 or y.max() >= k):
+            raise ValueError(
+                f"cross_entropy: labels must be in [0, {k - 1}], got range [{y.min()}, {y.max()}]"
+            )
+        rows = np.arange(n)
+        loss = -log_p[rows, y].mean()
+        p[rows, y] -= 1
+    else:
+        Y = _target_like(y, z, "cross_entropy")
+        loss = -(Y * log_p).sum() / n
+        p -= Y
+    p /= n
+    return float(loss), p
+
+
+def kl_divergence(p: ArrayLike, q: ArrayLike) -> tuple[float, Array]:
+    """Kullback–Leibler divergence ``KL(p || q) = mean_i sum_k p log(p / q)``.
+
+    ``p`` is the target distribution, ``q`` the prediction (rows sum to 1). Terms with
+    ``p = 0`` contribute 0; ``q`` is clipped away from 0. It equals cross-entropy minus the
+    entropy of ``p``, so it is 0 exactly when ``q = p``. Gradient w.r.t. ``q``: ``-p / q / N``.
+
+    Examples
+    --------
+    >>> loss, _ = kl_divergence([[0.5, 0.5]], [[0.5, 0.5]])
+    >>> loss
+    0.0
+    """
+    q = _pred(q)
+    if q.ndim == 1:
+        q = q[None, :]
+    p = _target_like(p, q, "kl_divergence")
+    eps = _EPS.get(q.dtype, 1e-12)
+    qc = np.clip(q, eps, None)
+    safe_p = np.where(p > 0, p, 1)
+    loss = np.sum(np.where(p > 0, p * (np.log(safe_p) - np.log(qc)), 0)) / q.shape[0]
+    return float(loss), (-p / qc / q.shape[0]).astype(q.dtype, copy=False)
+
+
+LossFn = Callable[[ArrayLike, ArrayLike], tuple[float, Array]]
+
+LOSSES: dict[str, LossFn] = {
+    "mse": mse,
+    "binary_cross_entropy": binary_cross_entropy,
+    "bce": binary_cross_entropy,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "bce_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+    "kl_divergence": kl_divergence,
+}
+
+
+def get_loss(name: str | LossFn) -> LossFn:
+    """Look a loss up by name (or pass a callable through).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the known ones.
+    """
+    if callable(name):
+        return name
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; expected one of {sorted(LOSSES)}")
+    return LOSSES[name]
