@@ -1,0 +1,38 @@
+"""Interactive widgets of the course (ipywidgets 8 + matplotlib, ``%matplotlib inline``).
+
+Imported on demand — ``import dlbasics`` does not load ipywidgets — so instructors can use the
+same widgets in their own notebooks::
+
+    from dlbasics.widgets import weight_slider
+    weight_slider()
+
+Every main widget is an ipywidgets box carrying the CSS class ``dlbasics-widget``; the plot it
+redraws lives in a child with the class ``dlbasics-plot`` (see :func:`widget_box`).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from dlbasics.widgets._common import plot_output, widget_box
+
+# public name -> submodule that defines it (one submodule per notebook topic)
+_EXPORTS: dict[str, str] = {
+    # -- notebooks 01-02: neuron.py --
+    # -- notebooks 03-04: perceptron.py, playground.py --
+    # -- notebooks 05-06: backprop.py, optim.py --
+    # -- notebook 07: mnist.py --
+}
+
+__all__ = ["widget_box", "plot_output", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f"dlbasics.widgets.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'dlbasics.widgets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,44 @@
+"""Building blocks shared by every widget: the styled box and the redrawn plot area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+__all__ = ["widget_box", "plot_output", "redraw"]
+
+
+def plot_output() -> W.Output:
+    """An ``Output`` area for a figure, tagged ``dlbasics-plot`` (browser tests find it)."""
+    out = W.Output()
+    out.add_class("dlbasics-plot")
+    return out
+
+
+def redraw(out: W.Output, draw: Callable[[], Any]) -> None:
+    """Clear ``out`` and show the figure that ``draw()`` returns, without flicker.
+
+    ``clear_output(wait=True)`` keeps the old image until the new one arrives.
+    """
+    with out:
+        fig = draw()
+        out.clear_output(wait=True)
+        display(fig)
+        plt.close(fig)
+
+
+def widget_box(controls: Sequence[W.Widget], out: W.Output, *, title: str | None = None,
+               vertical: bool = False) -> W.Box:
+    """Controls beside (or above) the plot, in a box tagged ``dlbasics-widget``."""
+    panel = W.VBox(list(controls), layout=W.Layout(min_width="290px"))
+    body: W.Box = W.VBox([panel, out]) if vertical else W.HBox([panel, out])
+    children: list[W.Widget] = [body]
+    if title:
+        children.insert(0, W.HTML(f"<b>{title}</b>"))
+    box = W.VBox(children)
+    box.add_class("dlbasics-widget")
+    return box
