@@ -1,0 +1,152 @@
+"""Exercise checks for notebook 03, "What a perceptron can't do".
+
+Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off.
+
+Examples
+--------
+>>> from dlbasics.exercises import ch03
+>>> ch03.check_update([1.5, 0.5, 0.5])
+✅ perceptron update: correct.
+>>> ch03.check_update(...)
+⏳ perceptron update: not done yet — replace the ... with your answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from dlbasics.datasets import make_circles, make_xor
+from dlbasics.exercises._common import check_array, correct, is_blank, not_done, wrong
+from dlbasics.neuron import Perceptron
+
+__all__ = ["UPDATE_PROBLEM", "check_update", "check_xor_weights", "circles_data", "check_circle_features"]
+
+#: exercise 1: one step of the perceptron rule, w ← w + η (y − ŷ) x, b ← b + η (y − ŷ)
+UPDATE_PROBLEM: dict[str, Any] = {"w": (0.5, -0.5), "b": 0.0, "lr": 0.5, "x": (2.0, 2.0), "y": 1}
+
+
+def _expected_update() -> NDArray[np.float64]:
+    p = UPDATE_PROBLEM
+    w, x = np.array(p["w"]), np.array(p["x"])
+    y_hat = float(x @ w + p["b"] > 0)  # step(z)
+    err = p["y"] - y_hat  # y − ŷ
+    return np.append(w + p["lr"] * err * x, p["b"] + p["lr"] * err)
+
+
+def check_update(answer: Any) -> None:
+    """Exercise 1: the weights ``[w1, w2, b]`` after one perceptron update.
+
+    The perceptron has ``w = (0.5, -0.5)``, ``b = 0`` and ``η = 0.5`` and sees the point
+    ``x = (2, 2)`` with label ``y = 1``. Its weighted sum is ``z = 1 - 1 + 0 = 0``, so it
+    predicts ``ŷ = step(0) = 0``: a mistake, and the rule moves ``w`` towards ``x``.
+    """
+    name = "perceptron update"
+    expected = _expected_update()  # [1.5, 0.5, 0.5]
+    if is_blank(answer):
+        not_done(name)
+        return
+    try:
+        a = np.asarray(answer, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        wrong(name, f"expected three numbers [w1, w2, b], got {type(answer).__name__}")
+        return
+    p = UPDATE_PROBLEM
+    if a.shape == (3,) and np.allclose(a, np.append(p["w"], p["b"])):
+        wrong(name, "these are the weights before the update. Is the prediction right? "
+                    "z = w·x + b = 0 and step(0) = 0, but the label is 1")
+        return
+    if a.shape == (3,) and np.allclose(a[:2], expected[:2]) and np.isclose(a[2], p["b"]):
+        wrong(name, "w is right but the bias moves too: b ← b + η (y − ŷ)")
+        return
+    if a.shape == (3,) and np.allclose(a, np.append(np.array(p["w"]) + np.array(p["x"]), 1.0)):
+        wrong(name, "you used η = 1; the learning rate here is η = 0.5")
+        return
+    check_array(name, a, expected)
+
+
+def _xor_corners() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The four XOR corners in [-1, 1]² plus random points: label 1 when x1·x2 < 0."""
+    corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+    X, y = make_xor(200, rng=3)
+    return np.vstack([corners, X]), np.concatenate([[0, 1, 1, 0], y]).astype(np.int64)
+
+
+def check_xor_weights(answer: Any) -> None:
+    """Exercise 2: weights ``[w1, w2, w3, b]`` of a perceptron on the features
+    ``(x1, x2, x1·x2)`` that classifies XOR (label 1 when exactly one of x1, x2 is positive).
+
+    Checked on the four corners of [-1, 1]² and on 200 random XOR points (any weights that
+    get all of them right are accepted).
+    """
+    name = "XOR weights"
+    if is_blank(answer):
+        not_done(name)
+        return
+    try:
+        a = np.asarray(answer, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        wrong(name, f"expected four numbers [w1, w2, w3, b], got {type(answer).__name__}")
+        return
+    if a.shape != (4,):
+        wrong(name, f"expected four numbers [w1, w2, w3, b] (three features and a bias), got {a.size}")
+        return
+    X, y = _xor_corners()
+    F = np.column_stack([X, X[:, 0] * X[:, 1]])  # (N, 3): rows = points, columns = features
+    pred = (F @ a[:3] + a[3] > 0).astype(np.int64)
+    bad = np.flatnonzero(pred != y)
+    if bad.size == 0:
+        correct(name, "Only the x1·x2 column matters: its sign is the XOR.")
+        return
+    i = int(bad[0])
+    hint = ("x1·x2 is negative exactly where the label is 1, so its weight should be negative"
+            if a[2] >= 0 else "keep w1, w2 and b small (zero works): x1·x2 alone decides")
+    wrong(name, f"{bad.size} of {len(y)} points are misclassified, e.g. x = ({X[i, 0]:.2f}, "
+                f"{X[i, 1]:.2f}) with label {y[i]} gets {pred[i]} ({hint})")
+
+
+def circles_data() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The circles of exercise 3: ``dl.make_circles(200, rng=1)``."""
+    return make_circles(200, rng=1)
+
+
+def check_circle_features(answer: Any, epochs: int = 100) -> None:
+    """Exercise 3: a feature matrix for :func:`circles_data` that a perceptron can separate.
+
+    ``answer`` has one row per data point (200) and one column per feature. The check trains
+    ``dl.Perceptron`` on it for up to ``epochs`` epochs and accepts it if the perceptron
+    converges (no error in an epoch). Adding the squared radius ``x1² + x2²`` as a column is
+    enough.
+    """
+    name = "circle features"
+    if is_blank(answer):
+        not_done(name)
+        return
+    X, y = circles_data()
+    try:
+        F = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        wrong(name, f"expected an array of numbers, got {type(answer).__name__}")
+        return
+    if F.ndim == 1 and F.shape[0] == len(y):
+        F = F[:, None]  # a single feature column
+    if F.ndim != 2 or F.shape[0] != len(y):
+        hint = " (transposed? rows are data points, columns are features)" if (
+            F.ndim == 2 and F.shape[1] == len(y)) else ""
+        wrong(name, f"expected shape ({len(y)}, number of features): one row per data point, "
+                    f"got {F.shape}{hint}")
+        return
+    if not np.all(np.isfinite(F)):
+        wrong(name, "the features contain NaN or inf")
+        return
+    hist = Perceptron(F.shape[1], lr=0.1).fit(F, y, epochs=epochs, rng=0)
+    if hist.converged:
+        correct(name, f"The perceptron converged after {len(hist.errors)} epoch(s) on "
+                      f"{F.shape[1]} feature(s).")
+    else:
+        wrong(name, f"the perceptron did not converge in {epochs} epochs ({hist.errors[-1]} errors in "
+                    "the last one): no flat boundary separates the classes in these features. "
+                    "Hint: what separates the inner circle from the outer one is the distance to "
+                    "the centre, x1² + x2²")
