@@ -7,6 +7,7 @@ Rows are data points, columns are features: every generator returns ``X`` of sha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,7 @@ def make_spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, turns: f
     return _shuffled(X, y, g)
 
 
-DATASETS = {
+DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {
     "blobs": make_blobs,
     "xor": make_xor,
     "circles": make_circles,

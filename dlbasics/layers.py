@@ -60,13 +60,13 @@ def init_weights(
 ) -> Array:
     """Random initial weights of shape ``(n_in, n_out)``.
 
-    ========= ============================================ ==============================
-    scheme    distribution                                 suits
-    ========= ============================================ ==============================
-    uniform   ``U(-1, 1)``                                 first experiments (notebook 04)
+    ========= ============================================== ===============================
+    scheme    distribution                                   suits
+    ========= ============================================== ===============================
+    uniform   ``U(-1, 1)``                                   first experiments (notebook 04)
     xavier    ``U(-a, a)``, ``a = sqrt(6 / (n_in + n_out))`` sigmoid, tanh (Glorot 2010)
-    he        ``N(0, 2 / n_in)``                           ReLU (He et al. 2015)
-    ========= ============================================ ==============================
+    he        ``N(0, 2 / n_in)``                             ReLU (He et al. 2015)
+    ========= ============================================== ===============================
 
     Xavier keeps the variance of activations and gradients roughly equal from layer to layer
     for symmetric activations; He doubles it to make up for ReLU zeroing half its inputs.
@@ -239,7 +239,7 @@ class Dense(Layer):
                 f"got {dout.shape}"
             )
         np.matmul(X.T, dout, out=self.dW)  # (n_in, N) @ (N, n_out) -> (n_in, n_out)
-        np.sum(dout, axis=0, out=self.db)  # (n_out,)
+        dout.sum(axis=0, out=self.db)  # (n_out,)
         if not input_grad:
             return np.empty((0,), dtype=self.W.dtype)
         dX = self._buf("dX", X.shape, self.W.dtype, reuse)
@@ -306,6 +306,7 @@ class ActivationLayer(Layer):
         return self._backward(dout, reuse)
 
     def _backward(self, dout: Array, reuse: bool) -> Array:
+        assert self._Z is not None
         return dout * self._act.df(self._Z)
 
     def config(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ All of them are safe at the edges: probabilities are clipped away from 0 and 1 b
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -85,8 +86,9 @@ def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     """Binary cross-entropy ``L = -mean(y log p + (1 - y) log(1 - p))`` on probabilities.
 
     ``p`` is clipped to ``[eps, 1 - eps]`` so that ``log(0)`` never happens. Gradient:
-    ``dL/dp = (p - y) / (p (1 - p)) / N``; after a sigmoid this collapses to ``(p - y) / N``
-    (see :func:`binary_cross_entropy_with_logits`).
+    ``dL/dp = (p - y) / (p (1 - p)) / n``, with ``n = p.size`` the number of terms in the mean
+    (``N`` for one output); after a sigmoid this collapses to ``(p - y) / n`` (see
+    :func:`binary_cross_entropy_with_logits`).
 
     Parameters
     ----------
@@ -100,7 +102,7 @@ def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     eps = _EPS.get(p.dtype, 1e-12)
     pc = np.clip(p, eps, 1 - eps)
     loss = -np.mean(y * np.log(pc) + (1 - y) * np.log1p(-pc))
-    grad = (pc - y) / (pc * (1 - pc)) / p.shape[0]
+    grad = (pc - y) / (pc * (1 - pc)) / p.size  # the loss is a mean over all p.size terms
     return float(loss), grad.astype(p.dtype, copy=False)
 
 
@@ -108,12 +110,12 @@ def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float,
     """Binary cross-entropy on the *logit* ``z`` (before the sigmoid), stable for any ``z``.
 
     ``L = mean(log(1 + exp(z)) - y z)`` and, because the sigmoid's derivative cancels the
-    denominator of the log's, ``dL/dz = (sigmoid(z) - y) / N``.
+    denominator of the log's, ``dL/dz = (sigmoid(z) - y) / n`` with ``n = z.size``.
     """
     z = _pred(z)
     y = _target_like(y, z, "binary_cross_entropy_with_logits")
     loss = np.mean(np.logaddexp(0, z) - y * z)
-    return float(loss), (sigmoid(z) - y) / z.shape[0]
+    return float(loss), (sigmoid(z) - y) / z.size
 
 
 def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
@@ -146,10 +148,6 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     if z.ndim != 2:
         raise ValueError(f"cross_entropy: logits must be 2-D (N, K), got shape {z.shape}")
     n, k = z.shape
-    shifted = z - z.max(axis=1, keepdims=True)  # (N, K)
-    log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (N, 1)
-    log_p = shifted - log_norm  # (N, K)
-    p = np.exp(log_p)  # (N, K)
     y = np.asarray(y)
     if y.ndim == 1:
         if not np.issubdtype(y.dtype, np.integer):
@@ -162,39 +160,98 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
             raise ValueError(
                 f"cross_entropy: labels must be in [0, {k - 1}], got range [{y.min()}, {y.max()}]"
             )
-        rows = np.arange(n)
-        loss = -log_p[rows, y].mean()
-        p[rows, y] -= 1
-    else:
-        Y = _target_like(y, z, "cross_entropy")
-        loss = -(Y * log_p).sum() / n
-        p -= Y
+        dlogits = np.empty_like(z)
+        return _cross_entropy_labels(z, y, out=dlogits), dlogits
+    shifted = z - z.max(axis=1, keepdims=True)  # (N, K)
+    log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (N, 1)
+    log_p = shifted - log_norm  # (N, K)
+    p = np.exp(log_p)  # (N, K)
+    Y = _target_like(y, z, "cross_entropy")
+    loss = -(Y * log_p).sum() / n
+    p -= Y
     p /= n
     return float(loss), p
 
 
-def kl_divergence(p: ArrayLike, q: ArrayLike) -> tuple[float, Array]:
+def _cross_entropy_labels(z: Array, y: NDArray[np.integer], out: Array) -> float:
+    """Cross-entropy for integer labels, writing the gradient ``(P - Y) / N`` into ``out``.
+
+    The work of :func:`cross_entropy` for labels, without checking them and without allocating:
+    the training loop checks the labels once and passes the same ``out`` buffer at every step.
+    ``Y`` is never built; subtracting 1 at ``(i, y_i)`` is ``P - Y``.
+
+    Parameters
+    ----------
+    z : array, shape (N, K)
+        Logits, float32 or float64.
+    y : int array, shape (N,)
+        Labels in ``[0, K)`` (not checked).
+    out : array, shape (N, K), z's dtype
+        Receives ``dL/dz``.
+
+    Returns
+    -------
+    float
+        The mean loss.
+
+    Examples
+    --------
+    >>> g = np.empty((1, 2))
+    >>> round(_cross_entropy_labels(np.zeros((1, 2)), np.array([1]), out=g), 4), g.tolist()
+    (0.6931, [[0.5, -0.5]])
+    """
+    n = z.shape[0]
+    rows = _row_index(n)  # (N,) 0, 1, ..., N-1
+    # row maxima, subtracted so that exp cannot overflow; z[rows, argmax] is 3x faster than
+    # z.max(axis=1) when there are few classes
+    zmax = z[rows, z.argmax(axis=1)]  # (N,)
+    np.subtract(z, zmax[:, None], out=out)  # (N, K) z - max, every entry <= 0
+    np.exp(out, out=out)  # (N, K) e^(z - max)
+    norm = out.sum(axis=1, keepdims=True)  # (N, 1) sum_k e^(z_k - max), >= 1
+    # -log softmax(z)[y] = log sum_k e^(z_k - max) - (z_y - max): log-sum-exp, never log(0)
+    loss = (np.log(norm).sum() - (z[rows, y] - zmax).sum()) / n
+    norm *= n  # (N, 1) so that one division gives P / N
+    out /= norm  # (N, K) P / N
+    out[rows, y] -= 1 / n  # (N, K) (P - Y) / N
+    return float(loss)
+
+
+@lru_cache(maxsize=16)
+def _row_index(n: int) -> NDArray[np.intp]:
+    """``np.arange(n)``, made once per batch size (read-only, shared between calls)."""
+    rows = np.arange(n)
+    rows.flags.writeable = False
+    return rows
+
+
+def kl_divergence(q: ArrayLike, p: ArrayLike) -> tuple[float, Array]:
     """Kullback–Leibler divergence ``KL(p || q) = mean_i sum_k p log(p / q)``.
 
-    ``p`` is the target distribution, ``q`` the prediction (rows sum to 1). Terms with
-    ``p = 0`` contribute 0; ``q`` is clipped away from 0. It equals cross-entropy minus the
-    entropy of ``p``, so it is 0 exactly when ``q = p``. Gradient w.r.t. ``q``: ``-p / q / N``.
+    ``q`` is the prediction and ``p`` the target distribution (rows sum to 1); like every loss
+    here it takes the prediction first (as ``torch.nn.functional.kl_div`` does), although the
+    formula names the target first. Terms with ``p = 0`` contribute 0; ``q`` is clipped away
+    from 0. It equals cross-entropy minus the entropy of ``p``, so it is 0 exactly when
+    ``q = p``. Gradient w.r.t. ``q``: ``-p / q / N``.
 
     Examples
     --------
     >>> loss, _ = kl_divergence([[0.5, 0.5]], [[0.5, 0.5]])
     >>> loss
     0.0
+    >>> round(kl_divergence([[0.25, 0.75]], [[0.5, 0.5]])[0], 4)   # KL(p || q), q predicted
+    0.1438
     """
     q = _pred(q)
+    q_shape = q.shape
     if q.ndim == 1:
         q = q[None, :]
-    p = _target_like(p, q, "kl_divergence")
+    p = np.asarray(p)
+    p = _target_like(p[None, :] if p.ndim == 1 else p, q, "kl_divergence")
     eps = _EPS.get(q.dtype, 1e-12)
     qc = np.clip(q, eps, None)
     safe_p = np.where(p > 0, p, 1)
     loss = np.sum(np.where(p > 0, p * (np.log(safe_p) - np.log(qc)), 0)) / q.shape[0]
-    return float(loss), (-p / qc / q.shape[0]).astype(q.dtype, copy=False)
+    return float(loss), (-p / qc / q.shape[0]).astype(q.dtype, copy=False).reshape(q_shape)
 
 
 LossFn = Callable[[ArrayLike, ArrayLike], tuple[float, Array]]

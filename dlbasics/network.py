@@ -363,8 +363,11 @@ def save(model: Sequential, path: str | os.PathLike[str]) -> None:
 def _layer_from_config(cfg: dict[str, Any]) -> Layer:
     kind = cfg.get("type")
     if kind == "Dense":
+        dtype = str(cfg.get("dtype", "float32"))
+        if dtype not in ("float32", "float64"):
+            raise ValueError(f"Dense layer dtype must be float32 or float64, got {dtype!r}")
         return Dense(int(cfg["n_in"]), int(cfg["n_out"]), init=str(cfg.get("init", "xavier")),
-                     dtype=np.dtype(str(cfg.get("dtype", "float32"))), name=cfg.get("name"))
+                     dtype=np.dtype(dtype), name=cfg.get("name"))
     if kind == "LeakyReLU":
         return LeakyReLU(float(cfg.get("alpha", 0.01)))
     names = {"Identity": "identity", "Step": "step", "Sigmoid": "sigmoid", "Tanh": "tanh",
@@ -381,12 +384,17 @@ def load(path: str | os.PathLike[str]) -> Sequential:
     ``ValueError`` and nothing in it is executed.
     """
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Open the file here so it is closed even when numpy cannot parse it.
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
             if "__architecture__" not in data.files:
                 raise ValueError("not a dlbasics network file (no architecture record)")
             meta = json.loads(str(data["__architecture__"]))
-            if meta.get("format") != _FORMAT:
+            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
                 raise ValueError("not a dlbasics network file (wrong format tag)")
+            if not isinstance(meta.get("layers"), list) or not all(
+                isinstance(c, dict) for c in meta["layers"]
+            ):
+                raise ValueError("malformed architecture record (expected a list of layers)")
             if int(meta.get("version", 0)) > _FORMAT_VERSION:
                 raise ValueError(f"file format version {meta['version']} is newer than this dlbasics")
             layers = [_layer_from_config(c) for c in meta["layers"]]
@@ -400,7 +408,8 @@ def load(path: str | os.PathLike[str]) -> Sequential:
                     if arr.shape != p.shape:
                         raise ValueError(f"{key}: expected shape {p.shape}, file has {arr.shape}")
                     p[...] = arr
-    except (zipfile.BadZipFile, OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, TypeError, AttributeError,
+            json.JSONDecodeError) as exc:
         raise ValueError(f"cannot load network from {os.fspath(path)!r}: {exc}") from exc
     except ValueError as exc:
         raise ValueError(f"cannot load network from {os.fspath(path)!r}: {exc}") from exc

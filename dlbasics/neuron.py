@@ -12,7 +12,7 @@ With one input, no bias and the identity activation it is just ``output = input 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -167,7 +167,7 @@ class Perceptron:
 
     def update(self, x: ArrayLike, y: int) -> bool:
         """Apply the perceptron rule to one sample; returns True if it was misclassified."""
-        x = self._check(x)[0]
+        x = cast(Array, self._check(x)[0])  # (n_in,)
         err = int(y) - int(step(x @ self.w + self.b))  # y − ŷ, in {−1, 0, 1}
         if err:
             self.w += self.lr * err * x

@@ -134,6 +134,7 @@ class LivePlot:
         plt.close(self.fig)  # shown only through the display handle
         self.handle: Any = None
         self.updates = 0
+        self._last_step = -1
 
     def show(self) -> None:
         """Display the (empty) figure; later updates replace it in place."""
@@ -142,6 +143,9 @@ class LivePlot:
         self.handle = display(self.fig, display_id=True)
 
     def __call__(self, state: Any) -> None:
+        if state.step == self._last_step:  # the epoch-end call right after a step redraw
+            return
+        self._last_step = state.step
         if self.handle is None:
             self.show()
         losses = state.history.step_loss

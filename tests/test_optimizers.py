@@ -1,0 +1,298 @@
+"""Optimizers and schedules against the update rules of the PyTorch documentation, computed by
+hand with scalar arithmetic on a 2-element parameter (two steps, so the state matters)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dlbasics.optimizers import SGD, Adam, CosineAnnealingLR, RMSprop, StepLR, get_optimizer
+
+THETA0 = [1.0, -2.0]
+GRADS = [[0.5, -0.25], [-0.1, 0.3]]  # the gradient seen at step 1 and at step 2
+
+
+def run(make, steps=2, dtype=np.float64):
+    """Take ``steps`` steps with the gradients GRADS; return theta after each step."""
+    theta = np.array(THETA0, dtype=dtype)
+    grad = np.zeros_like(theta)
+    opt = make([(theta, grad)])
+    history = []
+    for g in GRADS[:steps]:
+        grad[...] = g
+        before = grad.copy()
+        opt.step()
+        np.testing.assert_array_equal(grad, before)  # step never writes into the gradient
+        history.append(theta.copy())
+    return history
+
+
+def check(make, expected):
+    """``expected[t][i]``: parameter i after step t + 1, from the formula."""
+    for got, want in zip(run(make, len(expected)), expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+# -- SGD -------------------------------------------------------------------------------------------
+def test_sgd_plain():
+    lr = 0.1
+    expected, theta = [], list(THETA0)
+    for g in GRADS:
+        theta = [theta[i] - lr * g[i] for i in range(2)]  # θ = θ - η g
+        expected.append(theta)
+    assert expected[0] == [1.0 - 0.05, -2.0 + 0.025]
+    check(lambda p: SGD(p, lr=lr), expected)
+
+
+def test_sgd_momentum():
+    lr, mu = 0.1, 0.9
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    b1 = [g1[0], g1[1]]  # first step: b = g
+    t1 = [t0[0] - lr * b1[0], t0[1] - lr * b1[1]]
+    b2 = [mu * b1[0] + g2[0], mu * b1[1] + g2[1]]  # b = μ b + g
+    t2 = [t1[0] - lr * b2[0], t1[1] - lr * b2[1]]
+    check(lambda p: SGD(p, lr=lr, momentum=mu), [t1, t2])
+
+
+def test_sgd_momentum_with_dampening():
+    lr, mu, damp = 0.1, 0.9, 0.5
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    b1 = [g1[0], g1[1]]  # no dampening on the first step (as in PyTorch)
+    t1 = [t0[0] - lr * b1[0], t0[1] - lr * b1[1]]
+    b2 = [mu * b1[0] + (1 - damp) * g2[0], mu * b1[1] + (1 - damp) * g2[1]]
+    t2 = [t1[0] - lr * b2[0], t1[1] - lr * b2[1]]
+    check(lambda p: SGD(p, lr=lr, momentum=mu, dampening=damp), [t1, t2])
+
+
+def test_sgd_nesterov():
+    lr, mu = 0.1, 0.9
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    b1 = [g1[0], g1[1]]
+    t1 = [t0[0] - lr * (g1[0] + mu * b1[0]), t0[1] - lr * (g1[1] + mu * b1[1])]  # g + μ b
+    b2 = [mu * b1[0] + g2[0], mu * b1[1] + g2[1]]
+    t2 = [t1[0] - lr * (g2[0] + mu * b2[0]), t1[1] - lr * (g2[1] + mu * b2[1])]
+    check(lambda p: SGD(p, lr=lr, momentum=mu, nesterov=True), [t1, t2])
+
+
+def test_sgd_weight_decay():
+    lr, wd = 0.1, 0.01
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    d1 = [g1[0] + wd * t0[0], g1[1] + wd * t0[1]]  # g + λ θ
+    t1 = [t0[0] - lr * d1[0], t0[1] - lr * d1[1]]
+    d2 = [g2[0] + wd * t1[0], g2[1] + wd * t1[1]]
+    t2 = [t1[0] - lr * d2[0], t1[1] - lr * d2[1]]
+    check(lambda p: SGD(p, lr=lr, weight_decay=wd), [t1, t2])
+
+
+def test_sgd_nesterov_with_weight_decay():
+    lr, mu, wd = 0.05, 0.8, 0.1
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    d1 = [g1[0] + wd * t0[0], g1[1] + wd * t0[1]]
+    b1 = list(d1)
+    t1 = [t0[0] - lr * (d1[0] + mu * b1[0]), t0[1] - lr * (d1[1] + mu * b1[1])]
+    d2 = [g2[0] + wd * t1[0], g2[1] + wd * t1[1]]
+    b2 = [mu * b1[0] + d2[0], mu * b1[1] + d2[1]]
+    t2 = [t1[0] - lr * (d2[0] + mu * b2[0]), t1[1] - lr * (d2[1] + mu * b2[1])]
+    check(lambda p: SGD(p, lr=lr, momentum=mu, nesterov=True, weight_decay=wd), [t1, t2])
+
+
+def test_sgd_momentum_with_weight_decay():
+    lr, mu, wd = 0.05, 0.8, 0.1
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    b1 = [g1[0] + wd * t0[0], g1[1] + wd * t0[1]]
+    t1 = [t0[0] - lr * b1[0], t0[1] - lr * b1[1]]
+    b2 = [mu * b1[0] + g2[0] + wd * t1[0], mu * b1[1] + g2[1] + wd * t1[1]]
+    t2 = [t1[0] - lr * b2[0], t1[1] - lr * b2[1]]
+    check(lambda p: SGD(p, lr=lr, momentum=mu, weight_decay=wd), [t1, t2])
+
+
+# -- RMSprop -----------------------------------------------------------------------------------------
+def test_rmsprop():
+    lr, alpha, eps = 0.01, 0.99, 1e-8
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    v1 = [(1 - alpha) * g1[0] ** 2, (1 - alpha) * g1[1] ** 2]  # v starts at 0
+    t1 = [t0[i] - lr * g1[i] / (math.sqrt(v1[i]) + eps) for i in range(2)]
+    v2 = [alpha * v1[i] + (1 - alpha) * g2[i] ** 2 for i in range(2)]
+    t2 = [t1[i] - lr * g2[i] / (math.sqrt(v2[i]) + eps) for i in range(2)]
+    # the first step is lr / sqrt(1 - alpha) = 10 lr per coordinate, whatever the gradient's size
+    assert t1[0] == pytest.approx(1.0 - 0.1)
+    check(lambda p: RMSprop(p, lr=lr), [t1, t2])
+
+
+def test_rmsprop_momentum():
+    lr, alpha, eps, mu = 0.01, 0.9, 1e-8, 0.5
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    v1 = [(1 - alpha) * g1[i] ** 2 for i in range(2)]
+    b1 = [g1[i] / (math.sqrt(v1[i]) + eps) for i in range(2)]  # b = μ·0 + g / (√v + ε)
+    t1 = [t0[i] - lr * b1[i] for i in range(2)]
+    v2 = [alpha * v1[i] + (1 - alpha) * g2[i] ** 2 for i in range(2)]
+    b2 = [mu * b1[i] + g2[i] / (math.sqrt(v2[i]) + eps) for i in range(2)]
+    t2 = [t1[i] - lr * b2[i] for i in range(2)]
+    check(lambda p: RMSprop(p, lr=lr, alpha=alpha, momentum=mu), [t1, t2])
+
+
+def test_rmsprop_weight_decay_and_eps():
+    lr, alpha, eps, wd = 0.01, 0.99, 0.1, 0.5
+    t0, g1, g2 = THETA0, GRADS[0], GRADS[1]
+    d1 = [g1[i] + wd * t0[i] for i in range(2)]
+    v1 = [(1 - alpha) * d1[i] ** 2 for i in range(2)]
+    t1 = [t0[i] - lr * d1[i] / (math.sqrt(v1[i]) + eps) for i in range(2)]
+    d2 = [g2[i] + wd * t1[i] for i in range(2)]
+    v2 = [alpha * v1[i] + (1 - alpha) * d2[i] ** 2 for i in range(2)]
+    t2 = [t1[i] - lr * d2[i] / (math.sqrt(v2[i]) + eps) for i in range(2)]
+    check(lambda p: RMSprop(p, lr=lr, alpha=alpha, eps=eps, weight_decay=wd), [t1, t2])
+
+
+# -- Adam ------------------------------------------------------------------------------------------
+def adam_by_hand(lr, b1, b2, eps, wd, steps=2):
+    theta, m, v, out = list(THETA0), [0.0, 0.0], [0.0, 0.0], []
+    for t, g in enumerate(GRADS[:steps], start=1):
+        for i in range(2):
+            gi = g[i] + wd * theta[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            m_hat = m[i] / (1 - b1**t)
+            v_hat = v[i] / (1 - b2**t)
+            theta[i] = theta[i] - lr * m_hat / (math.sqrt(v_hat) + eps)
+        out.append(list(theta))
+    return out
+
+
+def test_adam():
+    expected = adam_by_hand(lr=0.1, b1=0.9, b2=0.999, eps=1e-8, wd=0.0)
+    # the first step moves each coordinate by about lr, against the sign of its gradient
+    assert expected[0] == pytest.approx([1.0 - 0.1, -2.0 + 0.1])
+    check(lambda p: Adam(p, lr=0.1), expected)
+
+
+def test_adam_weight_decay_and_betas():
+    expected = adam_by_hand(lr=0.05, b1=0.8, b2=0.99, eps=1e-3, wd=0.1)
+    check(lambda p: Adam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-3, weight_decay=0.1), expected)
+
+
+def test_adam_hand_computation_of_step_one():
+    # Written out once in full for the first coordinate: g = 0.5, θ = 1.
+    m = 0.1 * 0.5  # (1 - β1) g
+    v = 0.001 * 0.25  # (1 - β2) g²
+    m_hat, v_hat = m / 0.1, v / 0.001  # bias correction at t = 1
+    assert run(lambda p: Adam(p, lr=0.1), steps=1)[0][0] == pytest.approx(
+        1.0 - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8), rel=1e-15)
+
+
+# -- behaviour shared by every optimizer ----------------------------------------------------------
+MAKERS = {
+    "SGD": lambda p, **kw: SGD(p, lr=0.1, **kw),
+    "SGD-momentum": lambda p, **kw: SGD(p, lr=0.1, momentum=0.9, **kw),
+    "SGD-nesterov": lambda p, **kw: SGD(p, lr=0.1, momentum=0.9, nesterov=True, **kw),
+    "RMSprop": lambda p, **kw: RMSprop(p, lr=0.01, **kw),
+    "RMSprop-momentum": lambda p, **kw: RMSprop(p, lr=0.01, momentum=0.9, **kw),
+    "Adam": lambda p, **kw: Adam(p, lr=0.01, **kw),
+}
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_float32_updates_in_place_and_stay_float32(name, weight_decay):
+    W = np.ones((3, 2), np.float32)
+    b = np.zeros(2, np.float32)
+    dW, db = np.full_like(W, 0.5), np.full_like(b, -0.5)
+    ids = (id(W), id(b))
+    opt = MAKERS[name]([(W, dW), (b, db)], weight_decay=weight_decay)
+    for _ in range(3):
+        opt.step()
+    assert (id(W), id(b)) == ids
+    assert W.dtype == np.float32 and b.dtype == np.float32
+    assert np.all(W < 1) and np.all(b > 0)  # moved against the gradient
+    for state in opt.state:
+        assert all(a.dtype == np.float32 for a in state.values() if isinstance(a, np.ndarray))
+    assert opt.t == 3
+
+
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_each_parameter_has_its_own_state(name):
+    """Two parameters stepped together end where each would end alone."""
+    def final(params_grads):
+        opt = MAKERS[name](params_grads)
+        for _ in range(3):
+            opt.step()
+        return [p.copy() for p, _ in params_grads]
+
+    a, b = np.array([1.0, 2.0]), np.array([-3.0])
+    ga, gb = np.array([0.3, -0.2]), np.array([0.7])
+    together = final([(a.copy(), ga), (b.copy(), gb)])
+    np.testing.assert_allclose(together[0], final([(a.copy(), ga)])[0], rtol=1e-15)
+    np.testing.assert_allclose(together[1], final([(b.copy(), gb)])[0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("lr", [0, 0.0, -0.1, float("nan"), float("inf")])
+@pytest.mark.parametrize("cls", [SGD, RMSprop, Adam])
+def test_learning_rate_must_be_positive(cls, lr):
+    w = np.zeros(2)
+    with pytest.raises(ValueError, match=rf"{cls.__name__}: lr must be a positive number, got {lr!r}"):
+        cls([(w, w.copy())], lr=lr)
+
+
+def test_other_hyperparameter_errors():
+    pair = [(np.zeros(2), np.zeros(2))]
+    with pytest.raises(ValueError, match="weight_decay must be >= 0, got -0.1"):
+        Adam(pair, weight_decay=-0.1)
+    with pytest.raises(ValueError, match="momentum must be >= 0, got -0.5"):
+        SGD(pair, momentum=-0.5)
+    with pytest.raises(ValueError, match="nesterov momentum requires momentum > 0"):
+        SGD(pair, nesterov=True)
+    with pytest.raises(ValueError, match="nesterov momentum requires .* dampening = 0"):
+        SGD(pair, momentum=0.9, dampening=0.1, nesterov=True)
+    with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\), got 1.0"):
+        RMSprop(pair, alpha=1.0)
+    with pytest.raises(ValueError, match=r"betas must be in \[0, 1\), got \(0.9, 1.0\)"):
+        Adam(pair, betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="empty parameter list"):
+        SGD([])
+    with pytest.raises(ValueError, match=r"parameter 0: value shape \(2,\) != gradient shape \(3,\)"):
+        SGD([(np.zeros(2), np.zeros(3))])
+
+
+def test_get_optimizer():
+    pair = [(np.zeros(2), np.zeros(2))]
+    opt = get_optimizer("Adam", pair, lr=0.5)
+    assert isinstance(opt, Adam) and opt.lr == 0.5
+    with pytest.raises(ValueError, match=r"unknown optimizer 'adagrad'.*'sgd'"):
+        get_optimizer("adagrad", pair)
+
+
+# -- schedules -----------------------------------------------------------------------------------
+def _opt(lr):
+    w = np.zeros(1)
+    return SGD([(w, w.copy())], lr=lr)
+
+
+def test_step_lr_formula():
+    lr0, gamma, step_size = 0.3, 0.5, 3
+    opt = _opt(lr0)
+    sched = StepLR(opt, step_size=step_size, gamma=gamma)
+    for epoch in range(1, 11):
+        got = sched.step()
+        assert got == pytest.approx(lr0 * gamma ** (epoch // step_size), rel=1e-15)
+        assert opt.lr == got  # the optimizer's rate is what changed
+    assert StepLR(_opt(1.0), step_size=1).step() == pytest.approx(0.1)  # default gamma 0.1
+
+
+def test_cosine_annealing_formula():
+    lr0, eta_min, T = 0.2, 0.01, 8
+    opt = _opt(lr0)
+    sched = CosineAnnealingLR(opt, T_max=T, eta_min=eta_min)
+    for epoch in range(1, T + 1):
+        expected = eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * epoch / T)) / 2
+        assert sched.step() == pytest.approx(expected, rel=1e-14)
+        assert opt.lr == pytest.approx(expected, rel=1e-14)
+    assert opt.lr == pytest.approx(eta_min)
+    assert sched.step() == pytest.approx(eta_min)  # stays at the floor after T_max
+
+
+def test_schedule_errors():
+    with pytest.raises(ValueError, match="step_size must be >= 1, got 0"):
+        StepLR(_opt(0.1), step_size=0)
+    with pytest.raises(ValueError, match="T_max must be >= 1, got 0"):
+        CosineAnnealingLR(_opt(0.1), T_max=0)
