@@ -89,6 +89,15 @@ def make_circles(
     """Two concentric circles: the inner one (radius ``factor``) is class 1.
 
     Separable by the feature "radius", not by any straight line in (x1, x2).
+
+    Examples
+    --------
+    Without noise the radius alone gives the class away:
+
+    >>> X, y = make_circles(200, noise=0.0, rng=0)
+    >>> r = np.hypot(X[:, 0], X[:, 1])
+    >>> bool(np.allclose(r[y == 0], 1.0)), bool(np.allclose(r[y == 1], 0.5))
+    (True, True)
     """
     n = _check_n(n, 2)
     g = as_rng(rng)
@@ -101,7 +110,18 @@ def make_circles(
 
 
 def make_moons(n: int = 200, *, noise: float = 0.1, rng: RngLike = None) -> tuple[Array, Array]:
-    """Two interleaving half-moons."""
+    """Two interleaving half-moons: class 0 arches up around (0, 0), class 1 down around (1, 0.5).
+
+    Each moon's tip reaches into the other's hollow, so a curved boundary is needed.
+
+    Examples
+    --------
+    >>> X, y = make_moons(100, rng=0)
+    >>> X.shape, np.bincount(y).tolist()
+    ((100, 2), [50, 50])
+    >>> bool(X[y == 0, 1].mean() > X[y == 1, 1].mean())   # class 0 is the upper moon
+    True
+    """
     n = _check_n(n, 2)
     g = as_rng(rng)
     n0, n1 = _split_counts(n, 2)
@@ -147,7 +167,17 @@ DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {
 
 
 def make_dataset(name: str, n: int = 200, *, rng: RngLike = None, **kwargs: Any) -> tuple[Array, Array]:
-    """Any toy data set by name: ``"blobs"``, ``"xor"``, ``"circles"``, ``"moons"``, ``"spirals"``."""
+    """Any toy data set by name: ``"blobs"``, ``"xor"``, ``"circles"``, ``"moons"``, ``"spirals"``.
+
+    Extra keyword arguments go to the generator (see :data:`DATASETS`).
+
+    Examples
+    --------
+    >>> X, y = make_dataset("moons", 50, noise=0.2, rng=0)
+    >>> X2, y2 = make_moons(50, noise=0.2, rng=0)   # the same call by its own name
+    >>> bool(np.array_equal(X, X2) and np.array_equal(y, y2))
+    True
+    """
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; expected one of {sorted(DATASETS)}")
     return DATASETS[name](n, rng=rng, **kwargs)
@@ -189,12 +219,36 @@ def standardize(X: ArrayLike, mean: ArrayLike | None = None, std: ArrayLike | No
                 eps: float = 1e-8) -> tuple[Array, Array, Array]:
     """Shift and scale every column to mean 0 and standard deviation 1.
 
+    ``X_std = (X - mean) / (std + eps)``, column by column.
+
     Fit the statistics on the training set and reuse them for validation and test data:
     ``Xtr, m, s = standardize(Xtr); Xte, _, _ = standardize(Xte, m, s)``.
 
+    Parameters
+    ----------
+    X : array, shape (N, D)
+    mean, std : array, shape (D,), optional
+        Statistics to reuse (from the training set); computed from ``X`` when omitted.
+    eps : float
+        Keeps a constant column (``std = 0``) from dividing by zero.
+
     Returns
     -------
-    X_std, mean, std
+    X_std : array, shape (N, D)
+    mean, std : array, shape (D,)
+
+    Examples
+    --------
+    Columns on very different scales end up comparable:
+
+    >>> X = np.array([[1.0, 100.0], [2.0, 200.0], [3.0, 300.0]])
+    >>> X_std, m, s = standardize(X)
+    >>> bool(np.allclose(X_std.mean(axis=0), 0)), bool(np.allclose(X_std.std(axis=0), 1))
+    (True, True)
+    >>> m
+    array([  2., 200.])
+    >>> standardize([[4.0, 400.0]], m, s)[0].round(4)   # new data, training statistics
+    array([[2.4495, 2.4495]])
     """
     X = np.asarray(X)
     if not np.issubdtype(X.dtype, np.floating):

@@ -49,6 +49,14 @@ class GradCheckResult:
         Its index in that array.
     analytic, numeric : float
         The two derivative values at that entry.
+
+    Examples
+    --------
+    >>> res = check_loss("cross_entropy", [[0.3, -0.2, 0.1]], [2])
+    >>> res.ok(), res.where
+    (True, 'pred')
+    >>> print(res)
+    max relative error ...e-... at pred[0, ...] (analytic ..., numeric ...)
     """
 
     max_rel_error: float
@@ -148,7 +156,37 @@ def check_activation(f: Callable[[Array], Array], df: Callable[[Array], Array], 
 
 def check_loss(loss: str | Callable[..., tuple[float, Array]], pred: ArrayLike, target: ArrayLike,
                h: float = 1e-6) -> GradCheckResult:
-    """Check a loss's gradient with respect to the prediction."""
+    """Check a loss's gradient with respect to the prediction.
+
+    Parameters
+    ----------
+    loss : str or callable
+        A name from :data:`dlbasics.losses.LOSSES`, or a function ``(pred, target) -> (loss, grad)``.
+    pred : array
+        Where to check; converted to float64.
+    target : array
+        Passed to the loss unchanged.
+    h : float
+        Finite-difference step.
+
+    Returns
+    -------
+    GradCheckResult
+
+    Examples
+    --------
+    >>> check_loss("mse", [[0.3], [0.8]], [[0.0], [1.0]]).ok()
+    True
+
+    A mean squared error that forgets the factor 2 of ``d(e^2)/de = 2e`` is caught: its
+    gradient is half the true one, a relative error of ``|g - 2g| / (|g| + |2g|) = 1/3``:
+
+    >>> def mse_missing_2(pred, target):
+    ...     diff = pred - np.asarray(target)
+    ...     return float(np.mean(diff ** 2)), diff / diff.size
+    >>> round(check_loss(mse_missing_2, [[0.3], [0.8]], [[0.0], [1.0]]).max_rel_error, 4)
+    0.3333
+    """
     fn = get_loss(loss)
     pred = np.array(pred, dtype=np.float64)
     _, grad = fn(pred, target)

@@ -314,19 +314,63 @@ class ActivationLayer(Layer):
 
 
 class Identity(ActivationLayer):
-    """``A = Z`` (regression output). Shape preserved."""
+    """``A = Z`` (regression output); backward ``dZ = dA``.
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Examples
+    --------
+    >>> layer = Identity()
+    >>> layer.forward(np.array([[-2.0, 3.0]]))
+    array([[-2.,  3.]])
+    >>> layer.backward(np.array([[0.5, 1.0]]))   # the gradient passes through unchanged
+    array([[0.5, 1. ]])
+    """
 
     activation = "identity"
 
 
 class Step(ActivationLayer):
-    """Heaviside step ``A = 1[Z > 0]``: the perceptron's activation; its gradient is zero."""
+    """Heaviside step ``A = 1[Z > 0]``: the perceptron's activation; its gradient is zero.
+
+    A zero gradient is why a network of step units cannot learn by backpropagation
+    (notebook 03 trains the perceptron with its own rule instead).
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Examples
+    --------
+    >>> layer = Step()
+    >>> layer.forward(np.array([[-2.0, 0.0, 3.0]]))
+    array([[0., 0., 1.]])
+    >>> layer.backward(np.ones((1, 3)))   # nothing flows back
+    array([[0., 0., 0.]])
+    """
 
     activation = "step"
 
 
 class Sigmoid(ActivationLayer):
-    """``A = 1 / (1 + exp(-Z))``; backward ``dZ = dA * A (1 - A)``."""
+    """``A = 1 / (1 + exp(-Z))``; backward ``dZ = dA * A (1 - A)``.
+
+    The slope ``A (1 - A)`` is at most 1/4 (at ``Z = 0``) and vanishes for large ``|Z|``.
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Examples
+    --------
+    >>> layer = Sigmoid()
+    >>> layer.forward(np.array([[-20.0, 0.0, 20.0]])).round(4)
+    array([[0. , 0.5, 1. ]])
+    >>> layer.backward(np.ones((1, 3))).round(4)   # 1/4 at the centre, ~0 when saturated
+    array([[0.  , 0.25, 0.  ]])
+    """
 
     activation = "sigmoid"
 
@@ -341,7 +385,22 @@ class Sigmoid(ActivationLayer):
 
 
 class Tanh(ActivationLayer):
-    """``A = tanh(Z)``; backward ``dZ = dA * (1 - A^2)``."""
+    """``A = tanh(Z)``; backward ``dZ = dA * (1 - A^2)``.
+
+    Zero-centred, with slope 1 at ``Z = 0`` (four times the sigmoid's); it too saturates.
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Examples
+    --------
+    >>> layer = Tanh()
+    >>> layer.forward(np.array([[-20.0, 0.0, 20.0]]))
+    array([[-1.,  0.,  1.]])
+    >>> layer.backward(np.ones((1, 3)))
+    array([[0., 1., 0.]])
+    """
 
     activation = "tanh"
 
@@ -356,7 +415,22 @@ class Tanh(ActivationLayer):
 
 
 class ReLU(ActivationLayer):
-    """``A = max(0, Z)``; backward ``dZ = dA * 1[Z > 0]``."""
+    """``A = max(0, Z)``; backward ``dZ = dA * 1[Z > 0]``.
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Examples
+    --------
+    Negatives are zeroed, and the gradient flows back only where ``Z > 0``:
+
+    >>> layer = ReLU()
+    >>> layer.forward(np.array([[-2.0, 0.0, 3.0]]))
+    array([[0., 0., 3.]])
+    >>> layer.backward(np.array([[5.0, 5.0, 5.0]]))
+    array([[0., 0., 5.]])
+    """
 
     activation = "relu"
 
@@ -376,7 +450,28 @@ class ReLU(ActivationLayer):
 
 
 class LeakyReLU(ActivationLayer):
-    """``A = Z if Z > 0 else alpha Z``; backward ``dZ = dA * (1 if Z > 0 else alpha)``."""
+    """``A = Z if Z > 0 else alpha Z``; backward ``dZ = dA * (1 if Z > 0 else alpha)``.
+
+    The small slope ``alpha`` for ``Z <= 0`` keeps a unit from "dying" (never receiving a
+    gradient again), which can happen to a plain :class:`ReLU`.
+
+    Parameters
+    ----------
+    alpha : float, default 0.01
+        Slope for ``Z <= 0``.
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Examples
+    --------
+    >>> layer = LeakyReLU(alpha=0.1)
+    >>> layer.forward(np.array([[-2.0, 0.0, 3.0]]))
+    array([[-0.2,  0. ,  3. ]])
+    >>> layer.backward(np.ones((1, 3)))   # unlike ReLU, some gradient gets through for Z <= 0
+    array([[0.1, 0.1, 1. ]])
+    """
 
     activation = "leaky_relu"
 
@@ -399,8 +494,32 @@ class LeakyReLU(ActivationLayer):
 class Softmax(ActivationLayer):
     """Row-wise softmax: scores to probabilities. Backward uses the Jacobian-vector product.
 
+    ``A[i, k] = exp(Z[i, k]) / sum_j exp(Z[i, j])``, computed after subtracting each row's
+    maximum so that ``exp`` cannot overflow.
+
     For training, prefer a network that ends in logits with the ``cross_entropy`` loss,
     which fuses the two and has the simple gradient ``P - Y``.
+
+    Shape
+    -----
+    ``(N, K) -> (N, K)``; every row of the output sums to 1.
+
+    Examples
+    --------
+    >>> layer = Softmax()
+    >>> P = layer.forward(np.array([[1.0, 1.0], [0.0, np.log(3.0)]]))
+    >>> P
+    array([[0.5 , 0.5 ],
+           [0.25, 0.75]])
+    >>> P.sum(axis=1)
+    array([1., 1.])
+
+    Adding the same gradient to every score of a row changes nothing (the probabilities do
+    not move when all scores shift together), so nothing flows back:
+
+    >>> layer.backward(np.ones((2, 2)))
+    array([[0., 0.],
+           [0., 0.]])
     """
 
     activation = "softmax"

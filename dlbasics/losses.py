@@ -96,6 +96,22 @@ def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
         Predicted probability of class 1.
     y : array, same shape
         Labels 0 or 1.
+
+    Returns
+    -------
+    loss : float
+    dp : array, ``p``'s shape and dtype
+
+    Examples
+    --------
+    >>> loss, dp = binary_cross_entropy([0.9, 0.2], [1, 0])
+    >>> round(loss, 4), dp.round(4).tolist()
+    (0.1643, [-0.5556, 0.625])
+
+    A confident wrong answer costs a lot, but thanks to the clipping never ``inf``:
+
+    >>> round(binary_cross_entropy([0.0], [1])[0], 2)   # -log(1e-12)
+    27.63
     """
     p = _pred(p)
     y = _target_like(y, p, "binary_cross_entropy")
@@ -111,6 +127,27 @@ def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float,
 
     ``L = mean(log(1 + exp(z)) - y z)`` and, because the sigmoid's derivative cancels the
     denominator of the log's, ``dL/dz = (sigmoid(z) - y) / n`` with ``n = z.size``.
+
+    Parameters
+    ----------
+    z : array, shape (N,) or (N, 1)
+        Logits: raw scores, any real number.
+    y : array, same shape
+        Labels 0 or 1.
+
+    Returns
+    -------
+    loss : float
+    dz : array, ``z``'s shape
+
+    Examples
+    --------
+    A huge logit is no problem: the loss of ``z = 1000`` for label 0 is 1000, where
+    ``sigmoid(1000)`` rounds to 1 and ``log(1 - 1)`` would be ``-inf``:
+
+    >>> loss, dz = binary_cross_entropy_with_logits([0.0, 1000.0], [1, 0])
+    >>> round(loss, 4), dz.tolist()   # mean of log 2 and 1000; dz = (sigmoid(z) - y) / 2
+    (500.3466, [-0.25, 0.5])
     """
     z = _pred(z)
     y = _target_like(y, z, "binary_cross_entropy_with_logits")

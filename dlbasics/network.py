@@ -382,6 +382,24 @@ def load(path: str | os.PathLike[str]) -> Sequential:
 
     The file is opened with ``allow_pickle=False``: a pickled or malformed file raises
     ``ValueError`` and nothing in it is executed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> net = mlp([2, 3, 1], rng=0)
+    >>> save(net, folder / "net.npz")
+    >>> same = load(folder / "net.npz")
+    >>> same.config() == net.config(), np.array_equal(same.layers[0].W, net.layers[0].W)
+    (True, True)
+
+    Any other ``.npz`` file is refused with a message saying why:
+
+    >>> np.savez(folder / "other.npz", W=np.zeros(3))
+    >>> load(folder / "other.npz")
+    Traceback (most recent call last):
+        ...
+    ValueError: cannot load network from '...other.npz': not a dlbasics network file (no architecture record)
     """
     try:
         # Open the file here so it is closed even when numpy cannot parse it.

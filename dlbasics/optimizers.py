@@ -299,7 +299,7 @@ class _Scheduler:
 
 
 class StepLR(_Scheduler):
-    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs (``torch.optim.lr_scheduler.StepLR``).
+    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs (PyTorch's ``StepLR``).
 
     ``lr(e) = lr0 * gamma ** (e // step_size)``
 
