@@ -136,7 +136,10 @@ class Sequential:
             )
         if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
             raise TypeError(f"network input: expected real numbers, got dtype {X.dtype}")
-        if not np.all(np.isfinite(X)):
+        # min and max propagate NaN and show inf, without a temporary the size of X
+        if X.size and np.issubdtype(X.dtype, np.floating) and not (
+            np.isfinite(X.min()) and np.isfinite(X.max())
+        ):
             bad = np.argwhere(~np.isfinite(X))[0]
             raise ValueError(
                 f"network input contains NaN or inf (first at row {bad[0]}, column {bad[1]}); "
