@@ -20,9 +20,28 @@ from dlbasics.widgets._common import plot_output, widget_box
 # public name -> submodule that defines it (one submodule per notebook topic)
 _EXPORTS: dict[str, str] = {
     # -- notebooks 01-02: neuron.py --
+    "weight_slider": "neuron",
+    "neuron_explorer": "neuron",
     # -- notebooks 03-04: perceptron.py, playground.py --
+    "perceptron_explorer": "perceptron",
+    "plot_perceptron": "perceptron",
+    "mlp_playground": "playground",
+    "draw_network": "playground",
+    "plot_hidden_lines": "playground",
+    "plot_hidden_units": "playground",
+    "plot_probabilities": "playground",
     # -- notebooks 05-06: backprop.py, optim.py --
+    "backprop_stepper": "backprop",
+    "plot_neuron_graph": "backprop",
+    "BackpropTrace": "backprop",
+    "optimizer_race": "optim",
+    "compare_optimizers": "optim",
+    "descent_path": "optim",
+    "plot_contours": "optim",
+    "SURFACES": "optim",
     # -- notebook 07: mnist.py --
+    "mnist_browser": "mnist",
+    "perturb_digit": "mnist",
 }
 
 __all__ = ["widget_box", "plot_output", *_EXPORTS]
