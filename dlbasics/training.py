@@ -13,6 +13,7 @@ default) and never loops over samples in Python.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -306,6 +307,7 @@ def fit(
     callback_every: int = 1,
     early_stopping: int | None = None,
     progress: bool = False,
+    blas_threads: int | None = None,
 ) -> History:
     """Train ``model`` on ``(X, y)`` with mini-batch gradient descent.
 
@@ -347,6 +349,11 @@ def fit(
         restore the weights of the best epoch. Needs ``validation_data``.
     progress : bool
         Show a progress bar (tqdm) over epochs.
+    blas_threads : int, optional
+        Threads the BLAS library may use while training (needs ``threadpoolctl``). By default
+        one thread for batches of up to 256 samples, the library's own setting above: the
+        matrix products of a small batch are too short to share between threads, and on a busy
+        machine threads waiting for each other can make an epoch ten times slower.
 
     Returns
     -------
@@ -412,8 +419,10 @@ def fit(
     ybuf = np.empty((gathered, *ya.shape[1:]), dtype=ya.dtype)  # (B,) or (B, n_out)
     gbuf = np.empty((batch_size, model.n_out), dtype=model.dtype)  # (B, n_out) dL/d(output)
     # A diverging run overflows: it is reported by DivergenceError, not by numpy warnings.
-    errstate = np.errstate(over="ignore", invalid="ignore")
-    errstate.__enter__()
+    context = contextlib.ExitStack()
+    context.enter_context(np.errstate(over="ignore", invalid="ignore"))
+    if blas_threads is not None or batch_size <= 256:
+        context.enter_context(_limit_blas_threads(blas_threads or 1))
     try:
         for epoch in range(1, int(epochs) + 1):
             order = gen.permutation(n) if shuffle and not full_batch else None
@@ -481,7 +490,7 @@ def fit(
                 hist.stopped_early = True
                 break
     finally:
-        errstate.__exit__(None, None, None)
+        context.close()
         if bar is not None:
             bar.close()
         for layer in model.layers:  # free the training buffers
@@ -489,6 +498,15 @@ def fit(
     if early_stopping is not None and best_weights is not None:
         model.set_weights(best_weights)
     return hist
+
+
+def _limit_blas_threads(n: int) -> contextlib.AbstractContextManager[Any]:
+    """Limit BLAS threads to ``n`` inside the block, if threadpoolctl is installed."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: without it the BLAS keeps its own thread count
+        return contextlib.nullcontext()
+    return cast(contextlib.AbstractContextManager[Any], threadpool_limits(limits=n, user_api="blas"))
 
 
 def _call(callbacks: Sequence[Callback], state: TrainingState) -> bool:
