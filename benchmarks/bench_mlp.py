@@ -41,6 +41,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared report helpers, from any cwd
+
+from _report import cpu_model, import_threadpoolctl, load_str, n_cores  # noqa: E402
 
 import dlbasics as dl  # noqa: E402
 
@@ -80,30 +83,6 @@ def mnist_data() -> tuple[np.ndarray, np.ndarray]:
 
 
 # -- environment ----------------------------------------------------------------------------------
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def n_cores() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def load_str() -> str:
-    try:
-        return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    except OSError:
-        return "load average unknown"
-
-
 def describe_environment(threads: int, threadpoolctl: Any) -> list[str]:
     lines = [
         f"python {platform.python_version()}, numpy {np.__version__}, dlbasics {dl.__version__}",
@@ -124,6 +103,10 @@ def describe_environment(threads: int, threadpoolctl: Any) -> list[str]:
     return lines
 
 
+#: BLAS threads for dlbasics (fit's own default is 1 thread up to batch 256); set from --threads
+BLAS_THREADS: int | None = None
+
+
 # -- the three training loops -------------------------------------------------------------------
 #: (X, y, batch size, lr, seed) -> (wall seconds, CPU seconds of the process, mean training loss)
 EpochFn = Callable[[np.ndarray, np.ndarray, int, float, int], tuple[float, float, float]]
@@ -136,7 +119,8 @@ def dlbasics_epoch(X: np.ndarray, y: np.ndarray, batch: int, lr: float,
     opt = dl.SGD(net.parameters(), lr=lr, momentum=0.9)
     gc.collect()
     t0, c0 = time.perf_counter(), time.process_time()
-    hist = dl.fit(net, X, y, optimizer=opt, epochs=1, batch_size=batch, rng=seed)
+    hist = dl.fit(net, X, y, optimizer=opt, epochs=1, batch_size=batch, rng=seed,
+                  blas_threads=BLAS_THREADS)
     return time.perf_counter() - t0, time.process_time() - c0, hist.loss[-1]
 
 
@@ -314,11 +298,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="run PyTorch with torch.set_flush_denormal(True) (default: as installed)")
     args = parser.parse_args(argv)
     threads = args.threads or n_cores()
+    global BLAS_THREADS
+    BLAS_THREADS = threads  # same threads as the other libraries
 
-    try:
-        import threadpoolctl  # type: ignore[import-untyped]
-    except ImportError:
-        threadpoolctl = None
+    threadpoolctl = import_threadpoolctl()
     runners: dict[str, EpochFn] = {"dlbasics": dlbasics_epoch}
     missing = []
     if not args.no_torch:

@@ -40,6 +40,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared report helpers, from any cwd
+
+from _report import import_threadpoolctl, load_str, n_cores  # noqa: E402
 
 import dlbasics as dl  # noqa: E402
 
@@ -70,20 +73,6 @@ def load_full_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, 
     return (np.ascontiguousarray(X_train), y_train), (X_test, y_test)
 
 
-def n_cores() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def load_str() -> str:
-    try:
-        return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    except OSError:
-        return "load average unknown"
-
-
 def blas_lines(threadpoolctl: Any) -> list[str]:
     if threadpoolctl is None:
         return ["BLAS: threadpoolctl is not installed, cannot report or set BLAS threads"]
@@ -100,7 +89,8 @@ class DlbasicsRun:
 
     name = "dlbasics"
 
-    def __init__(self, seed: int, epochs: int) -> None:
+    def __init__(self, seed: int, epochs: int, threads: int | None = None) -> None:
+        self.threads = threads  # BLAS threads, the same as PyTorch's
         self.net = dl.mlp(SIZES, rng=seed)  # He initialisation, zero biases
         self.opt = dl.Adam(self.net.parameters(), lr=LR)
         self.sched = dl.CosineAnnealingLR(self.opt, T_max=epochs)
@@ -111,7 +101,7 @@ class DlbasicsRun:
 
     def epoch(self, X: np.ndarray, y: np.ndarray) -> None:
         dl.fit(self.net, X, y, optimizer=self.opt, epochs=1, batch_size=BATCH_SIZE, rng=self.rng,
-               scheduler=self.sched)
+               scheduler=self.sched, blas_threads=self.threads)
 
     def test_accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         return dl.accuracy(self.net, X, y)
@@ -180,13 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     threads = args.threads or n_cores()
 
     (X_train, y_train), (X_test, y_test) = load_full_mnist()
-    try:
-        import threadpoolctl  # type: ignore[import-untyped]
-    except ImportError:
-        threadpoolctl = None
+    threadpoolctl = import_threadpoolctl()
     limiter = threadpoolctl.threadpool_limits(threads) if threadpoolctl is not None else None
 
-    runs: list[Any] = [DlbasicsRun(args.seed, args.epochs)]
+    runs: list[Any] = [DlbasicsRun(args.seed, args.epochs, threads)]
     data: dict[str, tuple[Any, Any, Any, Any]] = {"dlbasics": (X_train, y_train, X_test, y_test)}
     torch_note = "torch: not installed, skipped (pip install torch)"
     if args.no_torch:

@@ -1,4 +1,5 @@
-"""Helpers shared by the core test files: an independent finite-difference gradient.
+"""Helpers shared by the test files: an independent finite-difference gradient, and a way to
+watch the widgets draw without a kernel.
 
 The tests deliberately do not use :mod:`dlbasics.gradcheck` to check the package's own
 gradients (that module is tested on its own in ``test_gradcheck.py``), so that a bug in the
@@ -7,9 +8,15 @@ checker cannot hide a bug in a gradient.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pytest
+    from matplotlib.figure import Figure
 
 H = 1e-4  # finite-difference step for float64 (five-point stencil)
 TOL = 1e-6  # largest accepted relative error
@@ -66,3 +73,31 @@ def rel_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 def away_from_zero(z: np.ndarray, gap: float = 1e-2) -> np.ndarray:
     """Push values out of ``(-gap, gap)`` so a finite difference never straddles a kink at 0."""
     return np.where(z >= 0, z + gap, z - gap)
+
+
+# -- widgets ---------------------------------------------------------------------------------------
+def record_displayed(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Make the course widgets record every figure they display (there is no kernel to display to),
+    rendering it to PNG the way JupyterLab's inline backend does, so redraw timings are realistic.
+
+    Returns the list the figures are appended to, in display order.
+    """
+    from IPython.core.pylabtools import print_figure
+
+    import dlbasics.widgets._common as common
+
+    figs: list[Figure] = []
+
+    def display(fig: Figure) -> None:
+        print_figure(fig, "png", bbox_inches="tight")
+        figs.append(fig)
+
+    monkeypatch.setattr(common, "display", display)
+    return figs
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, to tell whether a redraw changed what is shown."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

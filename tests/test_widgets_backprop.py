@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import time
 
@@ -12,12 +11,10 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from helpers import numeric_grad, rel_error
-from IPython.core.pylabtools import print_figure
+from helpers import numeric_grad, png, record_displayed, rel_error
 from matplotlib.figure import Figure
 
 import dlbasics as dl
-import dlbasics.widgets._common as common
 from dlbasics.widgets import BackpropTrace, backprop_stepper, plot_neuron_graph
 from dlbasics.widgets.backprop import draw_trace
 
@@ -25,20 +22,7 @@ from dlbasics.widgets.backprop import draw_trace
 @pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
     """Record every figure the widget displays, rendered to PNG as the inline backend does."""
-    figs: list[Figure] = []
-
-    def display(fig: Figure) -> None:
-        print_figure(fig, "png", bbox_inches="tight")
-        figs.append(fig)
-
-    monkeypatch.setattr(common, "display", display)
-    return figs
-
-
-def png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return record_displayed(monkeypatch)
 
 
 def grey_pixels(fig: Figure) -> int:

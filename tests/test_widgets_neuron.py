@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from collections.abc import Iterator
@@ -14,11 +13,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import ipywidgets as W
 import numpy as np
 import pytest
-from IPython.core.pylabtools import print_figure
+from helpers import png, record_displayed
 from matplotlib.figure import Figure
 
 import dlbasics as dl
-import dlbasics.widgets._common as common
 from dlbasics.widgets import neuron_explorer, weight_slider
 from dlbasics.widgets.neuron import EXPLORER_ACTIVATIONS, squared_error, threshold_of
 
@@ -27,14 +25,7 @@ from dlbasics.widgets.neuron import EXPLORER_ACTIVATIONS, squared_error, thresho
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
     """Record every figure the widgets display (there is no kernel to display to), rendering
     it to PNG the way JupyterLab's inline backend does, so redraw timings are realistic."""
-    figs: list[Figure] = []
-
-    def display(fig: Figure) -> None:
-        print_figure(fig, "png", bbox_inches="tight")
-        figs.append(fig)
-
-    monkeypatch.setattr(common, "display", display)
-    return figs
+    return record_displayed(monkeypatch)
 
 
 @contextmanager
@@ -44,12 +35,6 @@ def timed(what: str) -> Iterator[None]:
     yield
     print(f"{what}: {(time.perf_counter() - wall) * 1e3:.0f} ms wall, "
           f"{(time.process_time() - cpu) * 1e3:.0f} ms CPU")
-
-
-def png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
 
 
 def controls(box: W.Box) -> list[W.Widget]:

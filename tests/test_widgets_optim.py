@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import time
 
@@ -11,11 +10,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from IPython.core.pylabtools import print_figure
+from helpers import png, record_displayed
 from matplotlib.figure import Figure
 
 import dlbasics as dl
-import dlbasics.widgets._common as common
 from dlbasics.widgets import SURFACES, compare_optimizers, descent_path, optimizer_race, plot_contours
 from dlbasics.widgets.optim import OPTIMIZER_NAMES, get_surface, make_optimizer, train_with_each
 
@@ -23,20 +21,7 @@ from dlbasics.widgets.optim import OPTIMIZER_NAMES, get_surface, make_optimizer,
 @pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
     """Record every figure the widgets display, rendered to PNG as the inline backend does."""
-    figs: list[Figure] = []
-
-    def display(fig: Figure) -> None:
-        print_figure(fig, "png", bbox_inches="tight")
-        figs.append(fig)
-
-    monkeypatch.setattr(common, "display", display)
-    return figs
-
-
-def png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return record_displayed(monkeypatch)
 
 
 def test_exports() -> None:

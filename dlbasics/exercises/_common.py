@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 
-__all__ = ["not_done", "correct", "wrong", "check_close", "check_array", "is_blank"]
+__all__ = ["not_done", "correct", "wrong", "check_close", "check_number", "check_array", "is_blank",
+           "as_number", "as_array"]
+
+#: a known wrong answer: the value itself (matched with ``np.isclose``) or a test of the answer
+Known: TypeAlias = float | Callable[[float], bool]
+#: what to tell the learner: a fixed text or one built from their answer
+Hint: TypeAlias = str | Callable[[float], str]
 
 
 def is_blank(answer: Any) -> bool:
@@ -29,18 +37,74 @@ def wrong(name: str, why: str) -> bool:
     return False
 
 
-def check_close(name: str, answer: Any, expected: float, rtol: float = 1e-6, atol: float = 1e-9) -> None:
-    """Check a single number."""
+def as_number(name: str, answer: Any, what: str = "a number") -> float | None:
+    """The answer as a float, or ``None`` after printing why not: not done yet, or not ``what``
+    was asked for."""
     if is_blank(answer):
         not_done(name)
-        return
+        return None
     try:
-        value = float(answer)
+        return float(answer)
     except (TypeError, ValueError):
-        wrong(name, f"expected a number, got {type(answer).__name__}")
+        wrong(name, f"expected {what}, got {type(answer).__name__}")
+        return None
+
+
+def as_array(name: str, answer: Any, what: str) -> NDArray[np.float64] | None:
+    """The answer as a float64 array, or ``None`` after printing why not: not done yet, or not
+    ``what`` was asked for."""
+    if is_blank(answer):
+        not_done(name)
+        return None
+    try:
+        return np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        wrong(name, f"expected {what}, got {type(answer).__name__}")
+        return None
+
+
+def check_close(name: str, answer: Any, expected: float, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """Check a single number."""
+    check_number(name, answer, expected, rtol=rtol, atol=atol)
+
+
+def check_number(name: str, answer: Any, expected: float, *, mistakes: Sequence[tuple[Known, Hint]] = (),
+                 rtol: float = 1e-6, atol: float = 1e-9, what: str = "a number", success: str = "") -> None:
+    """Check a single number, naming the known mistakes it matches before comparing it.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name in the feedback line.
+    answer : Any
+        The learner's answer (``...`` or ``None`` while not done).
+    expected : float
+        The right value, accepted within ``np.isclose(answer, expected, rtol, atol)``.
+    mistakes : sequence of (known, hint)
+        Tried in order: ``known`` is a wrong value (matched with ``np.isclose`` and its default
+        tolerances) or a test ``known(value) -> bool``; ``hint`` is the text printed when it
+        matches, or a function ``hint(value) -> str`` that builds it.
+    what : str
+        What was asked for, in the message for an answer that is not a number.
+    success : str
+        Extra text after "correct.".
+
+    Examples
+    --------
+    >>> check_number("area", 12.0, 12.0, mistakes=[(7.0, "that is the perimeter halved")])
+    ✅ area: correct.
+    >>> check_number("area", 7, 12.0, mistakes=[(7.0, "that is the perimeter halved")])
+    ❌ area: not yet — that is the perimeter halved
+    """
+    value = as_number(name, answer, what)
+    if value is None:
         return
+    for known, hint in mistakes:
+        if known(value) if callable(known) else np.isclose(value, known):
+            wrong(name, hint(value) if callable(hint) else hint)
+            return
     if np.isclose(value, expected, rtol=rtol, atol=atol):
-        correct(name)
+        correct(name, success)
     else:
         wrong(name, f"expected about {expected:.6g}, got {value:.6g}")
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from dlbasics.exercises._common import check_close, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import as_number, check_number, correct, is_blank, not_done, wrong
 
 __all__ = ["cycling_data", "check_walk_kcal", "check_cycling_weight", "check_sse_function"]
 
@@ -48,18 +48,12 @@ def check_walk_kcal(answer: Any) -> None:
     Expected ``dl.Neuron(4.2)(50)``, i.e. 210 (any float close to it counts).
     """
     expected = WALK_KCAL_PER_MIN * WALK_MINUTES
-    name = "walk kcal"
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected a number (kcal), got {type(answer).__name__}")
-            return
-        if np.isclose(value, WALK_KCAL_PER_MIN / WALK_MINUTES) or np.isclose(value, WALK_MINUTES / 4.2):
-            wrong(name, f"got {value:.4g}: the output is input × weight (minutes × kcal per minute), "
-                        "not a division")
-            return
-    check_close(name, answer, expected)
+    def divided(value: float) -> str:
+        return (f"got {value:.4g}: the output is input × weight (minutes × kcal per minute), "
+                "not a division")
+
+    check_number("walk kcal", answer, expected, what="a number (kcal)",
+                 mistakes=[(WALK_KCAL_PER_MIN / WALK_MINUTES, divided), (WALK_MINUTES / 4.2, divided)])
 
 
 def check_cycling_weight(answer: Any) -> None:
@@ -69,13 +63,8 @@ def check_cycling_weight(answer: Any) -> None:
     step of 0.01 is accepted too (within 0.01 of ``w*``).
     """
     name = "cycling weight"
-    if is_blank(answer):
-        not_done(name)
-        return
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        wrong(name, f"expected one number (kcal per minute), got {type(answer).__name__}")
+    value = as_number(name, answer, "one number (kcal per minute)")
+    if value is None:
         return
     x, y = _CYCLING_MINUTES, _CYCLING_KCAL
     w_star = float(x @ y / (x @ x))

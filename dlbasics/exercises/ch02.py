@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dlbasics.activations import sigmoid, sigmoid_grad, step
-from dlbasics.exercises._common import check_array, check_close, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import check_array, check_number, correct, is_blank, not_done, wrong
 
 __all__ = ["EXERCISE_X", "EXERCISE_W", "EXERCISE_B", "SLOPE_AT", "batch_data", "check_weighted_sum",
            "check_batch_outputs", "check_sigmoid_slope", "check_and_gate"]
@@ -58,17 +58,9 @@ def check_weighted_sum(answer: Any) -> None:
     """
     x, w = np.array(EXERCISE_X), np.array(EXERCISE_W)
     expected = float(x @ w + EXERCISE_B)
-    name = "weighted sum"
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected one number, got {type(answer).__name__}")
-            return
-        if np.isclose(value, x @ w):
-            wrong(name, f"got {value:.4g}: that is x · w; now add the bias b = {EXERCISE_B}")
-            return
-    check_close(name, answer, expected)
+    check_number("weighted sum", answer, expected, what="one number", mistakes=[
+        (float(x @ w), lambda value: f"got {value:.4g}: that is x · w; now add the bias b = {EXERCISE_B}"),
+    ])
 
 
 def check_batch_outputs(answer: Any) -> None:
@@ -93,17 +85,11 @@ def check_batch_outputs(answer: Any) -> None:
 
 def check_sigmoid_slope(answer: Any) -> None:
     """Exercise 3: the sigmoid's slope at ``z = −1``, ``s(−1) (1 − s(−1))`` ≈ 0.197."""
-    name = "sigmoid slope"
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected one number, got {type(answer).__name__}")
-            return
-        if np.isclose(value, float(sigmoid(SLOPE_AT))):
-            wrong(name, f"got {value:.4f} = sigmoid({SLOPE_AT:g}) itself; the slope is s (1 − s)")
-            return
-    check_close(name, answer, float(sigmoid_grad(np.array([SLOPE_AT]))[0]), rtol=1e-4)
+    def sigmoid_itself(value: float) -> str:
+        return f"got {value:.4f} = sigmoid({SLOPE_AT:g}) itself; the slope is s (1 − s)"
+
+    check_number("sigmoid slope", answer, float(sigmoid_grad(np.array([SLOPE_AT]))[0]), rtol=1e-4,
+                 what="one number", mistakes=[(float(sigmoid(SLOPE_AT)), sigmoid_itself)])
 
 
 _GATE_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

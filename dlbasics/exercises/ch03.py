@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dlbasics.datasets import make_circles, make_xor
-from dlbasics.exercises._common import check_array, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import as_array, check_array, correct, wrong
 from dlbasics.neuron import Perceptron
 
 __all__ = ["UPDATE_PROBLEM", "check_update", "check_xor_weights", "circles_data", "check_circle_features"]
@@ -45,14 +45,10 @@ def check_update(answer: Any) -> None:
     """
     name = "perceptron update"
     expected = _expected_update()  # [1.5, 0.5, 0.5]
-    if is_blank(answer):
-        not_done(name)
+    parsed = as_array(name, answer, "three numbers [w1, w2, b]")
+    if parsed is None:
         return
-    try:
-        a = np.asarray(answer, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        wrong(name, f"expected three numbers [w1, w2, b], got {type(answer).__name__}")
-        return
+    a = parsed.ravel()
     p = UPDATE_PROBLEM
     if a.shape == (3,) and np.allclose(a, np.append(p["w"], p["b"])):
         wrong(name, "these are the weights before the update. Is the prediction right? "
@@ -82,14 +78,10 @@ def check_xor_weights(answer: Any) -> None:
     get all of them right are accepted).
     """
     name = "XOR weights"
-    if is_blank(answer):
-        not_done(name)
+    parsed = as_array(name, answer, "four numbers [w1, w2, w3, b]")
+    if parsed is None:
         return
-    try:
-        a = np.asarray(answer, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        wrong(name, f"expected four numbers [w1, w2, w3, b], got {type(answer).__name__}")
-        return
+    a = parsed.ravel()
     if a.shape != (4,):
         wrong(name, f"expected four numbers [w1, w2, w3, b] (three features and a bias), got {a.size}")
         return
@@ -121,15 +113,10 @@ def check_circle_features(answer: Any, epochs: int = 100) -> None:
     enough.
     """
     name = "circle features"
-    if is_blank(answer):
-        not_done(name)
+    F = as_array(name, answer, "an array of numbers")
+    if F is None:
         return
     X, y = circles_data()
-    try:
-        F = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        wrong(name, f"expected an array of numbers, got {type(answer).__name__}")
-        return
     if F.ndim == 1 and F.shape[0] == len(y):
         F = F[:, None]  # a single feature column
     if F.ndim != 2 or F.shape[0] != len(y):

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from dlbasics.exercises._common import check_array, check_close, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import as_array, check_array, check_number, correct, is_blank, not_done, wrong
 
 __all__ = ["PARAMS_SIZES", "check_n_params", "forward_problem", "check_forward", "check_xor_network",
            "HE_N_IN", "check_he_std"]
@@ -42,23 +42,16 @@ def check_n_params(answer: Any) -> None:
 
     A Dense layer ``n_in → n_out`` has ``n_in · n_out`` weights and ``n_out`` biases.
     """
-    name = "parameter count"
     sizes = PARAMS_SIZES
     pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
     expected = sum(a * b + b for a, b in pairs)  # 24 + 72 + 27 = 123
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected a whole number, got {type(answer).__name__}")
-            return
-        if value == sum(a * b for a, b in pairs):
-            wrong(name, f"{value:.0f} counts the weights only: every unit also has a bias")
-            return
-        if value == sum(sizes):
-            wrong(name, f"{value:.0f} counts the units; count the arrows (weights) and biases")
-            return
-    check_close(name, answer, expected, rtol=0, atol=0.5)
+    weights = sum(a * b for a, b in pairs)
+    check_number("parameter count", answer, expected, rtol=0, atol=0.5, what="a whole number", mistakes=[
+        (lambda value: value == weights,
+         lambda value: f"{value:.0f} counts the weights only: every unit also has a bias"),
+        (lambda value: value == sum(sizes),
+         lambda value: f"{value:.0f} counts the units; count the arrows (weights) and biases"),
+    ])
 
 
 def forward_problem() -> tuple[Array, Array, Array, Array, Array]:
@@ -76,17 +69,12 @@ def check_forward(answer: Any) -> None:
     shape ``(2, 1)``: one row per sample.
     """
     name = "forward pass"
-    if is_blank(answer):
-        not_done(name)
+    a = as_array(name, answer, "an array of shape (2, 1)")
+    if a is None:
         return
     X, W1, b1, W2, b2 = forward_problem()
     A1 = np.maximum(X @ W1 + b1, 0)  # (2, 3)
     expected = 1 / (1 + np.exp(-(A1 @ W2 + b2)))  # (2, 1)
-    try:
-        a = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        wrong(name, f"expected an array of shape (2, 1), got {type(answer).__name__}")
-        return
     no_relu = 1 / (1 + np.exp(-((X @ W1 + b1) @ W2 + b2)))
     if a.shape == expected.shape and np.allclose(a, no_relu) and not np.allclose(a, expected):
         wrong(name, "this is the output without the ReLU: apply np.maximum(Z1, 0) to the hidden layer")
@@ -147,18 +135,10 @@ def check_he_std(answer: Any) -> None:
 
     He draws ``W ~ N(0, 2 / n_in)``, so the standard deviation is ``sqrt(2 / n_in)``.
     """
-    name = "He standard deviation"
     expected = float(np.sqrt(2.0 / HE_N_IN))
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected a number, got {type(answer).__name__}")
-            return
-        if np.isclose(value, 2.0 / HE_N_IN):
-            wrong(name, f"{value:.4g} is the variance 2 / n_in; the standard deviation is its square root")
-            return
-        if np.isclose(value, np.sqrt(1.0 / HE_N_IN)):
-            wrong(name, f"{value:.4g} is sqrt(1 / n_in); He doubles the variance for ReLU: sqrt(2 / n_in)")
-            return
-    check_close(name, answer, expected, rtol=1e-3)
+    check_number("He standard deviation", answer, expected, rtol=1e-3, mistakes=[
+        (2.0 / HE_N_IN,
+         lambda value: f"{value:.4g} is the variance 2 / n_in; the standard deviation is its square root"),
+        (float(np.sqrt(1.0 / HE_N_IN)),
+         lambda value: f"{value:.4g} is sqrt(1 / n_in); He doubles the variance for ReLU: sqrt(2 / n_in)"),
+    ])

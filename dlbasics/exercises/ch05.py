@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from dlbasics.exercises._common import check_array, check_close, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import check_array, check_number, correct, is_blank, not_done, wrong
 
 __all__ = [
     "price_data",
@@ -54,26 +54,13 @@ def check_rmse(answer: Any) -> None:
     ``RMSE = sqrt(mean((pred - true)^2))`` — in the same unit as the prices, which is why it
     is the number to report (the loss to train on is the MSE).
     """
-    name = "RMSE"
     diff = _PRICE_PRED - _PRICE_TRUE
     mse = float(np.mean(diff**2))
-    expected = math.sqrt(mse)
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected one number, got {type(answer).__name__}")
-            return
-        if np.isclose(value, mse):
-            wrong(name, f"{value:.6g} is the MSE (squared thousands); take its square root")
-            return
-        if np.isclose(value, float(np.sum(diff**2))):
-            wrong(name, "that is the sum of squared errors: take the mean, then the square root")
-            return
-        if np.isclose(value, float(np.mean(np.abs(diff)))):
-            wrong(name, "that is the mean absolute error: square the errors first")
-            return
-    check_close(name, answer, expected)
+    check_number("RMSE", answer, math.sqrt(mse), what="one number", mistakes=[
+        (mse, lambda value: f"{value:.6g} is the MSE (squared thousands); take its square root"),
+        (float(np.sum(diff**2)), "that is the sum of squared errors: take the mean, then the square root"),
+        (float(np.mean(np.abs(diff))), "that is the mean absolute error: square the errors first"),
+    ])
 
 
 def _neuron_grads() -> tuple[float, float, float]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbasics.exercises._common import check_array, check_close, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import check_array, check_number, is_blank, not_done, wrong
 
 __all__ = [
     "N_SAMPLES",
@@ -39,21 +39,15 @@ def check_iterations_per_epoch(answer: Any) -> None:
 
     ``ceil(50000 / 128) = 391``: 390 full batches and one last batch of 80 samples.
     """
-    name = "iterations per epoch"
-    expected = math.ceil(N_SAMPLES / BATCH_SIZE)
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected a whole number, got {type(answer).__name__}")
-            return
-        if value == N_SAMPLES // BATCH_SIZE:
-            wrong(name, f"{value:g} full batches, but the 80 samples left over form one more (smaller) batch")
-            return
-        if not value.is_integer():
-            wrong(name, f"{value:g} is not a whole number of steps: round up, each partial batch is a step")
-            return
-    check_close(name, answer, expected)
+    check_number("iterations per epoch", answer, math.ceil(N_SAMPLES / BATCH_SIZE), what="a whole number",
+                 mistakes=[
+                     (lambda value: value == N_SAMPLES // BATCH_SIZE,
+                      lambda value: f"{value:g} full batches, but the 80 samples left over form one more "
+                                    "(smaller) batch"),
+                     (lambda value: not value.is_integer(),
+                      lambda value: f"{value:g} is not a whole number of steps: round up, each partial "
+                                    "batch is a step"),
+                 ])
 
 
 def check_gd_steps(answer: Any) -> None:
@@ -85,20 +79,10 @@ def check_momentum_steps(answer: Any) -> None:
     Step 1: ``g = 2``, ``b = g = 2``, ``w = 1 − 0.1·2 = 0.8``.
     Step 2: ``g = 1.6``, ``b = 0.9·2 + 1.6 = 3.4``, ``w = 0.8 − 0.34 = 0.46``.
     """
-    name = "momentum steps"
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected one number, got {type(answer).__name__}")
-            return
-        if np.isclose(value, 0.64):
-            wrong(name, "0.64 is plain gradient descent; momentum adds 0.9 × the previous step's b")
-            return
-        if np.isclose(value, 0.8):
-            wrong(name, "that is after one step; take two")
-            return
-    check_close(name, answer, 0.46)
+    check_number("momentum steps", answer, 0.46, what="one number", mistakes=[
+        (0.64, "0.64 is plain gradient descent; momentum adds 0.9 × the previous step's b"),
+        (0.8, "that is after one step; take two"),
+    ])
 
 
 def check_adam_first_step(answer: Any) -> None:
@@ -108,20 +92,9 @@ def check_adam_first_step(answer: Any) -> None:
     The bias-corrected moments are ``m̂ = g`` and ``v̂ = g²``, so the first step is
     ``lr · g / |g| = 0.01``: ``w = 4.99`` — whatever the gradient's size.
     """
-    name = "Adam step"
-    if not is_blank(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            wrong(name, f"expected one number, got {type(answer).__name__}")
-            return
-        if np.isclose(value, 4.0):
-            wrong(name, "that is the plain SGD step 5 − 0.01·100; Adam divides by √v̂ first")
-            return
-        if np.isclose(value, 5.0 - 0.01 * 0.1 * 100 / math.sqrt(0.001 * 100**2)):
-            wrong(name, "you forgot the bias correction m̂ = m / (1 − β1), v̂ = v / (1 − β2)")
-            return
-    if not is_blank(answer) and np.isclose(float(answer), 4.99, rtol=0, atol=1e-6):
-        correct(name, "The first Adam step has length ≈ lr, whatever the gradient.")
-        return
-    check_close(name, answer, 4.99, rtol=0, atol=1e-6)
+    check_number("Adam step", answer, 4.99, rtol=0, atol=1e-6, what="one number",
+                 success="The first Adam step has length ≈ lr, whatever the gradient.", mistakes=[
+                     (4.0, "that is the plain SGD step 5 − 0.01·100; Adam divides by √v̂ first"),
+                     (5.0 - 0.01 * 0.1 * 100 / math.sqrt(0.001 * 100**2),
+                      "you forgot the bias correction m̂ = m / (1 − β1), v̂ = v / (1 − β2)"),
+                 ])

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlbasics.exercises._common import correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import as_number, correct, is_blank, not_done, wrong
 
 __all__ = ["MLP_SIZES", "N_TRAIN", "BATCH_SIZE", "check_n_params", "check_steps_per_epoch",
            "check_recall"]
@@ -34,10 +34,8 @@ BATCH_SIZE = 64
 
 def _as_int(name: str, answer: Any) -> int | None:
     """The answer as an int, or None after printing what is wrong with it."""
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        wrong(name, f"expected one whole number, got {type(answer).__name__}")
+    value = as_number(name, answer, "one whole number")
+    if value is None:
         return None
     if not math.isfinite(value) or value != int(value):
         wrong(name, f"expected a whole number, got {value:g}")
@@ -93,13 +91,8 @@ def check_steps_per_epoch(answer: Any, n: int = N_TRAIN, batch_size: int = BATCH
     images in batches of 64.
     """
     name = "steps per epoch"
-    if is_blank(answer):
-        not_done(name)
-        return
-    try:
-        raw = float(answer)
-    except (TypeError, ValueError):
-        wrong(name, f"expected one whole number, got {type(answer).__name__}")
+    raw = as_number(name, answer, "one whole number")
+    if raw is None:
         return
     expected = -(-n // batch_size)  # ceil(n / batch_size) in integers
     if math.isfinite(raw) and raw != int(raw):
