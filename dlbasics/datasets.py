@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from dlbasics.layers import as_rng
+from dlbasics.losses import class_labels
 
 __all__ = [
     "make_blobs",
@@ -200,16 +201,8 @@ def one_hot(y: ArrayLike, num_classes: int | None = None, dtype: DTypeLike = np.
     array([[1., 0., 0.],
            [0., 0., 1.]], dtype=float32)
     """
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"one_hot: labels must be 1-D, got shape {y.shape}")
-    if y.size and not np.issubdtype(y.dtype, np.integer):
-        if np.any(np.mod(y, 1) != 0):
-            raise ValueError("one_hot: labels must be integers")
-        y = y.astype(np.intp)
-    k = int(y.max()) + 1 if num_classes is None else int(num_classes)
-    if y.size and (y.min() < 0 or y.max() >= k):
-        raise ValueError(f"one_hot: labels must lie in [0, {k - 1}], got [{y.min()}, {y.max()}]")
+    y = class_labels(y, None if num_classes is None else int(num_classes), "one_hot")
+    k = (int(y.max()) + 1 if y.size else 0) if num_classes is None else int(num_classes)
     Y = np.zeros((y.shape[0], k), dtype=dtype)
     Y[np.arange(y.shape[0]), y] = 1
     return Y

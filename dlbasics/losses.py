@@ -22,6 +22,7 @@ from dlbasics.activations import sigmoid
 __all__ = [
     "mse",
     "rmse",
+    "class_labels",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
@@ -187,16 +188,9 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     n, k = z.shape
     y = np.asarray(y)
     if y.ndim == 1:
-        if not np.issubdtype(y.dtype, np.integer):
-            if not np.all(np.mod(y, 1) == 0):
-                raise ValueError("cross_entropy: 1-D targets must be integer class labels")
-            y = y.astype(np.intp)
         if y.shape[0] != n:
             raise ValueError(f"cross_entropy: got {n} logit rows but {y.shape[0]} labels")
-        if y.size and (y.min() < 0 or y.max() >= k):
-            raise ValueError(
-                f"cross_entropy: labels must be in [0, {k - 1}], got range [{y.min()}, {y.max()}]"
-            )
+        y = class_labels(y, k, "cross_entropy")
         dlogits = np.empty_like(z)
         return _cross_entropy_labels(z, y, out=dlogits), dlogits
     shifted = z - z.max(axis=1, keepdims=True)  # (N, K)
@@ -208,6 +202,50 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     p -= Y
     p /= n
     return float(loss), p
+
+
+def class_labels(y: ArrayLike, k: int | None, what: str = "labels") -> NDArray[np.intp]:
+    """Check integer class labels and return them as an ``intp`` array of shape ``(N,)``.
+
+    Used wherever labels come in (losses, ``fit``, ``one_hot``), so every caller gives the
+    same message for the same mistake.
+
+    Parameters
+    ----------
+    y : array-like, shape (N,)
+        Labels; floats are accepted when they are whole numbers.
+    k : int or None
+        Number of classes: labels must lie in ``[0, k)``. ``None`` checks only ``>= 0``.
+    what : str
+        Who is asking, for the error message.
+
+    Raises
+    ------
+    ValueError
+        Labels that are not 1-D, not whole numbers, or out of range.
+
+    Examples
+    --------
+    >>> class_labels([0.0, 2.0], 3).tolist()
+    [0, 2]
+    >>> class_labels([0, 3], 3, "fit")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: class labels must lie in [0, 2] for 3 classes, got range [0, 3]
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"{what}: class labels must be 1-D, got shape {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)) \
+                or np.any(np.mod(y, 1) != 0):
+            raise ValueError(f"{what}: class labels must be integers, got dtype {y.dtype}")
+    y = y.astype(np.intp, copy=False)
+    if y.size and (y.min() < 0 or (k is not None and y.max() >= k)):
+        upper = "" if k is None else f"[0, {k - 1}] for {k} classes"
+        raise ValueError(f"{what}: class labels must lie in {upper or '[0, K)'}, "
+                         f"got range [{y.min()}, {y.max()}]")
+    return y
 
 
 def _cross_entropy_labels(z: Array, y: NDArray[np.integer], out: Array) -> float:

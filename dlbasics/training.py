@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dlbasics.layers import Sigmoid, Softmax, as_rng
-from dlbasics.losses import _cross_entropy_labels, binary_cross_entropy, get_loss
+from dlbasics.losses import _cross_entropy_labels, binary_cross_entropy, class_labels, get_loss
 from dlbasics.network import Sequential
 from dlbasics.optimizers import Optimizer, _Scheduler, get_optimizer
 
@@ -179,16 +179,7 @@ def _prepare_targets(model: Sequential, y: ArrayLike, n: int, loss: Any, what: s
                 f"{what}: cross_entropy expects integer labels of shape ({n},) or one-hot "
                 f"({n}, {k}), got {y.shape}"
             )
-        if not np.issubdtype(y.dtype, np.integer):
-            if not np.all(np.isfinite(y)) or np.any(np.mod(y, 1) != 0):
-                raise ValueError(f"{what}: class labels must be integers, got dtype {y.dtype}")
-        y = y.astype(np.intp)
-        if y.min() < 0 or y.max() >= k:
-            raise ValueError(
-                f"{what}: labels must lie in [0, {k - 1}] for a network with {k} outputs, "
-                f"got range [{y.min()}, {y.max()}]"
-            )
-        return y
+        return class_labels(y, k, what)
     if y.ndim == 1:
         y = y.reshape(-1, 1)
     if y.shape != (n, k):

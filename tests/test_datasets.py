@@ -118,9 +118,9 @@ def test_one_hot_errors():
         one_hot([[0], [1]])
     with pytest.raises(ValueError, match="labels must be integers"):
         one_hot([0.5, 1.0])
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\], got \[0, 3\]"):
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes, got range \[0, 3\]"):
         one_hot([0, 3], 3)
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\], got \[-1, 1\]"):
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes, got range \[-1, 1\]"):
         one_hot([-1, 1], 3)
 
 

@@ -214,13 +214,13 @@ def test_shape_mismatch_names_both_shapes():
 
 def test_cross_entropy_label_errors():
     z = np.zeros((3, 3))
-    with pytest.raises(ValueError, match=r"labels must be in \[0, 2\], got range \[0, 3\]"):
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes, got range \[0, 3\]"):
         L.cross_entropy(z, [0, 1, 3])
-    with pytest.raises(ValueError, match=r"labels must be in \[0, 2\], got range \[-1, 1\]"):
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes, got range \[-1, 1\]"):
         L.cross_entropy(z, [0, 1, -1])
     with pytest.raises(ValueError, match="got 3 logit rows but 2 labels"):
         L.cross_entropy(z, [0, 1])
-    with pytest.raises(ValueError, match="integer class labels"):
+    with pytest.raises(ValueError, match="class labels must be integers"):
         L.cross_entropy(z, [0.5, 1.0, 2.0])
     with pytest.raises(ValueError, match=r"logits must be 2-D \(N, K\), got shape \(3,\)"):
         L.cross_entropy(np.zeros(3), [0, 1, 2])

@@ -295,7 +295,7 @@ def test_label_errors():
                                          r"got \(10, 2\)"):
         fit(net, X, np.zeros((10, 2)))
     labels = np.arange(10) % 3  # 0, 1, 2, 0, ...
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for a network with 3 outputs, "
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes, "
                                          r"got range \[0, 5\]"):
         fit(net, X, np.r_[5, labels[1:]])
     with pytest.raises(ValueError, match=r"got range \[-1, 2\]"):
