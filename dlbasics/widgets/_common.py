@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
+from matplotlib.figure import Figure
 
-__all__ = ["widget_box", "plot_output", "redraw"]
+__all__ = ["widget_box", "plot_output", "redraw", "show_figure"]
 
 
 def plot_output() -> W.Output:
@@ -42,3 +45,29 @@ def widget_box(controls: Sequence[W.Widget], out: W.Output, *, title: str | None
     box = W.VBox(children)
     box.add_class("dlbasics-widget")
     return box
+
+
+def show_figure(out: W.Output, fig: Figure) -> None:
+    """Replace what ``out`` shows by a PNG of ``fig``, in a single update.
+
+    Setting the ``Output`` widget's ``outputs`` at once (rather than clearing it and then
+    displaying) swaps the old image for the new one without a blank frame, and also works
+    without a running kernel, which keeps the widgets testable.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})  # fast to encode
+    width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
+    _show_png(out, buf.getvalue(), int(width), int(height))
+
+
+def _show_png(out: W.Output, png: bytes, width: int, height: int) -> None:
+    out.outputs = (
+        {
+            "output_type": "display_data",
+            "data": {
+                "image/png": base64.b64encode(png).decode("ascii"),
+                "text/plain": f"<Figure size {width}x{height}>",
+            },
+            "metadata": {"image/png": {"width": width, "height": height}},
+        },
+    )

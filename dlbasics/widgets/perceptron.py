@@ -11,7 +11,6 @@ line, ``w1 x1 + w2 x2 + b = 0``, with ``w`` pointing to the class-1 side.
 
 from __future__ import annotations
 
-import base64
 import io
 from typing import Any
 
@@ -25,7 +24,7 @@ from PIL import Image
 from dlbasics.datasets import make_dataset
 from dlbasics.neuron import Perceptron, PerceptronHistory
 from dlbasics.viz import PALETTE, grid_points, plot_data
-from dlbasics.widgets._common import plot_output, widget_box
+from dlbasics.widgets._common import _show_png, plot_output, show_figure, widget_box
 
 __all__ = ["plot_perceptron", "PerceptronPlot", "perceptron_explorer", "PerceptronExplorer", "show_figure"]
 
@@ -33,32 +32,6 @@ Array = NDArray[Any]
 
 #: data sets the explorer offers (two classes each)
 EXPLORER_DATASETS = ("blobs", "xor", "circles")
-
-
-def show_figure(out: W.Output, fig: Figure) -> None:
-    """Replace what ``out`` shows by a PNG of ``fig``, in a single update.
-
-    Setting the ``Output`` widget's ``outputs`` at once (rather than clearing it and then
-    displaying) swaps the old image for the new one without a blank frame, and also works
-    without a running kernel, which keeps the widgets testable.
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})  # fast to encode
-    width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
-    _show_png(out, buf.getvalue(), int(width), int(height))
-
-
-def _show_png(out: W.Output, png: bytes, width: int, height: int) -> None:
-    out.outputs = (
-        {
-            "output_type": "display_data",
-            "data": {
-                "image/png": base64.b64encode(png).decode("ascii"),
-                "text/plain": f"<Figure size {width}x{height}>",
-            },
-            "metadata": {"image/png": {"width": width, "height": height}},
-        },
-    )
 
 
 def _line_points(w: Array, b: float, xlim: tuple[float, float],

@@ -28,8 +28,7 @@ from dlbasics.network import Sequential, mlp
 from dlbasics.optimizers import Adam
 from dlbasics.training import TrainingState, accuracy, evaluate, fit
 from dlbasics.viz import PALETTE, grid_points, plot_data
-from dlbasics.widgets._common import plot_output, widget_box
-from dlbasics.widgets.perceptron import show_figure
+from dlbasics.widgets._common import plot_output, show_figure, widget_box
 
 __all__ = ["draw_network", "plot_hidden_lines", "plot_hidden_units", "plot_probabilities", "mlp_playground",
            "Playground"]
