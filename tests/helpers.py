@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -101,3 +101,9 @@ def png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def output_png(out: Any) -> str:
+    """The PNG (base64) an ``Output`` widget currently shows (widgets that set ``outputs`` directly)."""
+    (output,) = out.outputs
+    return output["data"]["image/png"]

@@ -11,6 +11,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from helpers import output_png
 
 import dlbasics as dl
 from dlbasics.widgets import perceptron_explorer, plot_perceptron
@@ -19,8 +20,7 @@ from dlbasics.widgets.perceptron import PerceptronExplorer, PerceptronPlot, _hal
 
 def image(explorer: PerceptronExplorer) -> str:
     """The PNG (base64) the widget's output area currently shows."""
-    (output,) = explorer.out.outputs
-    return output["data"]["image/png"]
+    return output_png(explorer.out)
 
 
 def first_control(box: W.Box) -> W.Widget:

@@ -11,6 +11,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from helpers import output_png
 
 import dlbasics as dl
 from dlbasics.widgets import draw_network, mlp_playground, plot_hidden_lines, plot_hidden_units
@@ -18,8 +19,8 @@ from dlbasics.widgets.playground import NEGATIVE, POSITIVE, Playground, _blend, 
 
 
 def image(pg: Playground) -> str:
-    (output,) = pg.out.outputs
-    return output["data"]["image/png"]
+    """The PNG (base64) the widget's output area currently shows."""
+    return output_png(pg.out)
 
 
 def first_slider(box: W.Box) -> W.Widget:
