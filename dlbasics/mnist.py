@@ -42,6 +42,7 @@ import http.client
 import io
 import math
 import os
+import stat
 import tempfile
 import urllib.request
 import warnings
@@ -56,6 +57,8 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 __all__ = [
+    "IDX_MAX_BYTES",
+    "IDX_MAX_ITEMS",
     "MNIST",
     "MNIST_MIRRORS",
     "MNIST_SHA256",
@@ -99,17 +102,30 @@ _TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
 _TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
 _TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
 
+#: Largest number of items (``dims[0]``: images or labels) :func:`parse_idx` accepts by
+#: default. MNIST and Fashion-MNIST have 60,000 per file; a damaged or forged header that
+#: promises more is refused before anything is allocated.
+IDX_MAX_ITEMS = 100_000
+
+#: Largest data size in bytes (``prod(dims)``) :func:`parse_idx` accepts by default: 64 MiB.
+#: The largest MNIST file holds 60,000 x 28 x 28 = 47,040,000 bytes (45 MiB).
+IDX_MAX_BYTES = 64 << 20
+
 ENV_DATA_DIR = "DLBASICS_MNIST_DIR"
 ENV_OFFLINE = "DLBASICS_OFFLINE"
 
 _SAMPLE_RESOURCE = "data/mnist_sample.npz"
 _IDX_MAGIC = {2049: "labels", 2051: "images"}  # 0x00000801 and 0x00000803: unsigned bytes
+_IDX_TYPE_CODES = {  # the other element types the IDX format defines
+    0x08: "unsigned byte", 0x09: "signed byte", 0x0B: "int16", 0x0C: "int32",
+    0x0D: "float32", 0x0E: "float64",
+}
 _CHUNK = 1 << 20  # bytes read at a time, from disk or the network
 _MAX_DOWNLOAD_BYTES = 64 << 20  # the largest MNIST file is 9.5 MiB
 _USER_AGENT = "dlbasics-mnist-loader (Python urllib)"
 
 
-_ByteStream = BinaryIO | io.BufferedIOBase  # an open binary file, or a gzip.GzipFile
+_ByteStream = io.BufferedIOBase  # an open binary file, io.BytesIO or gzip.GzipFile
 
 
 class MNISTUnavailableError(OSError):
@@ -164,6 +180,11 @@ class MNIST:
         self, dtype: DTypeLike = np.float32
     ) -> tuple[np.ndarray, NDArray[np.int64], np.ndarray, NDArray[np.int64]]:
         """Images as rows of 784 values in [0, 1], ready for a fully connected network.
+
+        Each call converts anew: in float32 the full set takes 188 MB (training) and 31 MB
+        (test), beside the 55 MB of 8-bit images. To split off a validation set, split the
+        8-bit images first (``train_val_test_split`` takes them as they are) and flatten
+        each part: a split of the float rows would copy another 188 MB.
 
         Parameters
         ----------
@@ -231,8 +252,8 @@ def flatten_images(images: NDArray[np.uint8], dtype: DTypeLike = np.float32) -> 
         )
     if not np.issubdtype(dtype, np.floating):
         raise TypeError(f"flatten_images needs a floating dtype such as float32, got {dtype}")
-    X = images.reshape(len(images), -1).astype(dtype)  # (N, H*W), a copy
-    X /= 255
+    X = np.empty((len(images), math.prod(images.shape[1:])), dtype=dtype)  # (N, H*W)
+    np.divide(images.reshape(X.shape), 255, out=X, dtype=dtype)  # one pass, no float64 temporary
     return X
 
 
@@ -241,7 +262,13 @@ def flatten_images(images: NDArray[np.uint8], dtype: DTypeLike = np.float32) -> 
 # --------------------------------------------------------------------------------------
 
 
-def parse_idx(source: bytes | str | os.PathLike[str], *, name: str | None = None) -> np.ndarray:
+def parse_idx(
+    source: bytes | str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    max_items: int = IDX_MAX_ITEMS,
+    max_bytes: int = IDX_MAX_BYTES,
+) -> np.ndarray:
     """Read an MNIST IDX file (gzipped or not) into a NumPy array of uint8.
 
     The IDX format is a tiny header followed by the raw values::
@@ -251,9 +278,12 @@ def parse_idx(source: bytes | str | os.PathLike[str], *, name: str | None = None
         dims           4 bytes each, big-endian: e.g. 60000, 28, 28
         data           prod(dims) bytes, row by row
 
-    The header is checked before the data is read, and the data is read in chunks of at
-    most 1 MiB: a damaged or forged header gives a ``ValueError`` instead of a short
-    array or a huge allocation.
+    The header is read and checked first: the magic number, no dimension 0, and at most
+    ``max_items`` items (``dims[0]``) and ``max_bytes`` bytes of data. Only then is the
+    array allocated, and the data, decompressed 1 MiB at a time, is written straight into it;
+    the file must end right after the ``prod(dims)`` bytes the header promises. So a damaged
+    or forged file (a header promising 400,000 images, or a small gzip file that inflates to
+    hundreds of MB) gives a ``ValueError`` without a large allocation.
 
     Parameters
     ----------
@@ -261,6 +291,11 @@ def parse_idx(source: bytes | str | os.PathLike[str], *, name: str | None = None
         The file's content, or its path. Gzip compression is detected and undone.
     name : str, optional
         What to call the file in error messages (default: the path, or "<bytes>").
+    max_items : int, default IDX_MAX_ITEMS (100,000)
+        Largest first dimension (number of images or labels) accepted.
+    max_bytes : int, default IDX_MAX_BYTES (64 MiB)
+        Largest data size accepted, ``prod(dims)`` bytes. Raise both to read a bigger IDX
+        file (EMNIST, say).
 
     Returns
     -------
@@ -270,30 +305,55 @@ def parse_idx(source: bytes | str | os.PathLike[str], *, name: str | None = None
     Raises
     ------
     ValueError
-        Wrong magic number, truncated header, data shorter or longer than the header
-        promises, or corrupt gzip data.
+        Wrong magic number (not unsigned bytes, or not 1 or 3 dimensions), truncated
+        header, a dimension 0, more than ``max_items`` items or ``max_bytes`` bytes, data
+        shorter or longer than the header promises, or corrupt gzip data.
 
     Example
     -------
     >>> header = bytes([0, 0, 8, 1]) + (3).to_bytes(4, "big")   # labels, 3 of them
     >>> parse_idx(header + bytes([7, 2, 1]))
     array([7, 2, 1], dtype=uint8)
+    >>> forged = bytes([0, 0, 8, 3]) + b"".join(d.to_bytes(4, "big") for d in (400_000, 28, 28))
+    >>> parse_idx(forged + bytes(100), name="forged.gz")   # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: forged.gz: the header promises images of shape (400000, 28, 28), ... holds 100 bytes ...
     """
+    if max_items < 1 or max_bytes < 1:
+        raise ValueError(
+            f"parse_idx: max_items and max_bytes must be >= 1, got {max_items} and {max_bytes}"
+        )
     if isinstance(source, (bytes, bytearray, memoryview)):
         label = name or "<bytes>"
-        opened: BinaryIO = io.BytesIO(source)
     else:
         label = name or os.fspath(source)
+    with _open_idx(source, label) as stream:
+        return _read_idx(stream, label, max_items=max_items, max_bytes=max_bytes)
+
+
+@contextlib.contextmanager
+def _open_idx(source: bytes | str | os.PathLike[str], label: str) -> Iterator[_ByteStream]:
+    """The IDX bytes of ``source``, decompressed on the fly if gzipped.
+
+    Corrupt or cut-short gzip data becomes a ``ValueError`` that names the file.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        opened: _ByteStream = io.BytesIO(source)
+    else:
         opened = open(source, "rb")  # closed by the with below
     with opened:
         try:
-            stream = gzip.GzipFile(fileobj=opened) if _is_gzip(opened) else opened
-            return _read_idx(stream, label)
+            if _is_gzip(opened):
+                with gzip.GzipFile(fileobj=opened) as unzipped:
+                    yield unzipped
+            else:
+                yield opened
         except (gzip.BadGzipFile, EOFError, zlib.error) as err:
             raise ValueError(f"{label}: the gzip data is corrupt or cut short ({err})") from err
 
 
-def _is_gzip(stream: BinaryIO) -> bool:
+def _is_gzip(stream: _ByteStream) -> bool:
     """True if the stream starts with the gzip signature 1f 8b (the position is kept)."""
     start = stream.tell()
     signature = stream.read(2)
@@ -301,8 +361,51 @@ def _is_gzip(stream: BinaryIO) -> bool:
     return signature == b"\x1f\x8b"
 
 
-def _read_idx(stream: _ByteStream, label: str) -> np.ndarray:
+def _read_idx(stream: _ByteStream, label: str, *, max_items: int, max_bytes: int) -> np.ndarray:
     """Parse an uncompressed IDX stream; see :func:`parse_idx`."""
+    kind, dims = _read_idx_header(stream, label, max_items=max_items, max_bytes=max_bytes)
+    data = np.empty(math.prod(dims), dtype=np.uint8)  # at most max_bytes: checked above
+    received = _read_into(stream, data.data)
+    _check_idx_size(stream, label, kind, dims, received, max_bytes=max_bytes)
+    return data.reshape(dims)
+
+
+def _check_idx_file(path: Path, label: str) -> None:
+    """Check an IDX file's header and size as :func:`parse_idx` does, keeping no data.
+
+    Raises ``ValueError`` as :func:`parse_idx` would.
+    """
+    with _open_idx(path, label) as stream:
+        kind, dims = _read_idx_header(stream, label, max_items=IDX_MAX_ITEMS, max_bytes=IDX_MAX_BYTES)
+        received = _count_rest(stream, at_most=math.prod(dims))
+        _check_idx_size(stream, label, kind, dims, received, max_bytes=IDX_MAX_BYTES)
+
+
+def _check_idx_size(
+    stream: _ByteStream, label: str, kind: str, dims: tuple[int, ...], received: int, *, max_bytes: int
+) -> None:
+    """After ``received`` bytes of data, the stream must be at its end (gzip padding aside)."""
+    expected = math.prod(dims)
+    if received < expected:
+        raise ValueError(
+            f"{label}: the header promises {kind} of shape {dims}, i.e. "
+            f"{expected:,} bytes of data, but the file holds {received:,} bytes; "
+            f"the file is truncated or damaged"
+        )
+    extra = _count_rest(stream, at_most=max_bytes + 1)
+    if extra:
+        more = f"{extra:,}" if extra <= max_bytes else f"more than {max_bytes:,}"
+        raise ValueError(
+            f"{label}: the header promises {kind} of shape {dims}, i.e. "
+            f"{expected:,} bytes of data, but the file holds more than {expected:,} bytes "
+            f"(bytes after the data: {more}); the file is damaged or not an MNIST file"
+        )
+
+
+def _read_idx_header(
+    stream: _ByteStream, label: str, *, max_items: int, max_bytes: int
+) -> tuple[str, tuple[int, ...]]:
+    """Read and check an IDX header; return the kind ("images" or "labels") and the dims."""
     magic_bytes = _read_at_most(stream, 4)
     if len(magic_bytes) < 4:
         raise ValueError(
@@ -313,8 +416,9 @@ def _read_idx(stream: _ByteStream, label: str) -> np.ndarray:
     if magic not in _IDX_MAGIC:
         raise ValueError(
             f"{label}: not an MNIST IDX file: expected magic number 2049 (labels) or 2051 "
-            f"(images), got {magic} (bytes {magic_bytes.hex(' ')})"
+            f"(images), got {magic} (bytes {magic_bytes.hex(' ')}): {_bad_magic_reason(magic_bytes)}"
         )
+    kind = _IDX_MAGIC[magic]
     ndim = magic_bytes[3]
     dims_bytes = _read_at_most(stream, 4 * ndim)
     if len(dims_bytes) < 4 * ndim:
@@ -323,27 +427,70 @@ def _read_idx(stream: _ByteStream, label: str) -> np.ndarray:
             f"got {len(dims_bytes)}"
         )
     dims = tuple(int.from_bytes(dims_bytes[i : i + 4], "big") for i in range(0, 4 * ndim, 4))
-    expected = math.prod(dims)
-    data = _read_at_most(stream, expected + 1)  # one extra byte reveals trailing garbage
-    if len(data) != expected:
-        received = f"{len(data):,}" if len(data) <= expected else f"more than {expected:,}"
+    if 0 in dims:
         raise ValueError(
-            f"{label}: the header promises {_IDX_MAGIC[magic]} of shape {dims}, i.e. "
-            f"{expected:,} bytes of data, but the file holds {received} bytes; "
-            f"the file is truncated or damaged"
+            f"{label}: the header promises {kind} of shape {dims}: expected every dimension "
+            f"to be at least 1, got 0; the file is damaged or not an MNIST file"
         )
-    return np.frombuffer(data, dtype=np.uint8).reshape(dims)
+    expected = math.prod(dims)
+    if dims[0] > max_items or expected > max_bytes:
+        # Count (without keeping) what the file really holds, up to the cap, so the message
+        # tells a damaged header (a few bytes) from a genuinely bigger data set.
+        held = _count_rest(stream, at_most=max_bytes + 1)
+        found = f"{held:,}" if held <= max_bytes else f"more than {max_bytes:,}"
+        raise ValueError(
+            f"{label}: the header promises {kind} of shape {dims}, i.e. {dims[0]:,} items and "
+            f"{expected:,} bytes of data, more than an MNIST file holds (max_items={max_items:,}, "
+            f"max_bytes={max_bytes:,}); the file holds {found} bytes of data: it is damaged "
+            f"or not an MNIST file"
+        )
+    return kind, dims
+
+
+def _bad_magic_reason(magic_bytes: bytes | bytearray) -> str:
+    """Which part of a 4-byte IDX magic number is wrong, in words."""
+    if magic_bytes[:2] != b"\x00\x00":
+        return "an IDX file starts with two zero bytes"
+    code, ndim = magic_bytes[2], magic_bytes[3]
+    if code != 0x08:
+        what = _IDX_TYPE_CODES.get(code, "not an IDX type")
+        return f"type code 0x{code:02x} ({what}), but MNIST stores unsigned bytes (0x08)"
+    return f"{ndim} dimensions, but MNIST has 1 (labels) or 3 (images)"
 
 
 def _read_at_most(stream: _ByteStream, n: int) -> bytearray:
-    """Read up to ``n`` bytes in chunks, so memory grows only with the bytes really there."""
+    """Read up to ``n`` bytes (a header: a few bytes)."""
     buffer = bytearray()
     while len(buffer) < n:
-        chunk = stream.read(min(_CHUNK, n - len(buffer)))
+        chunk = stream.read(n - len(buffer))
         if not chunk:
             break
         buffer += chunk
     return buffer
+
+
+def _read_into(stream: _ByteStream, out: memoryview) -> int:
+    """Fill ``out`` from the stream, at most 1 MiB per read; return the number of bytes read."""
+    filled = 0
+    while filled < len(out):
+        n = stream.readinto(out[filled : filled + _CHUNK])
+        if not n:
+            break
+        filled += n
+    return filled
+
+
+def _count_rest(stream: _ByteStream, *, at_most: int) -> int:
+    """Read on into one reused 1 MiB buffer, keeping nothing; return how many bytes there
+    were, stopping after ``at_most`` (so time and memory stay bounded for a gzip bomb)."""
+    buffer = memoryview(bytearray(min(_CHUNK, at_most)))
+    count = 0
+    while count < at_most:
+        n = stream.readinto(buffer[: min(len(buffer), at_most - count)])
+        if not n:
+            break
+        count += n
+    return count
 
 
 # --------------------------------------------------------------------------------------
@@ -394,8 +541,11 @@ def fetch_mnist(
     """Make sure the four original MNIST files are in a folder, verified; return the folder.
 
     Files already there whose SHA-256 matches ``MNIST_SHA256`` are used untouched (the folder
-    may be read-only). Any other file is downloaded from the mirrors in order, verified and
-    only then moved into place (see the module docstring).
+    may be read-only). Any other file is downloaded from the mirrors in order, verified (its
+    SHA-256, then its IDX header and size, see :func:`parse_idx`) and only then moved into
+    place (see the module docstring). Something that is not a readable regular file where a
+    file should be (a directory, a broken symbolic link, a file without read permission) is
+    left alone, never deleted or replaced: the error says what it is and what to do.
 
     Parameters
     ----------
@@ -418,7 +568,8 @@ def fetch_mnist(
     Raises
     ------
     MNISTUnavailableError
-        A file is missing or damaged and downloading is off, or no mirror delivered it.
+        A file is missing or damaged and downloading is off, or no mirror delivered it, or
+        the cache holds something unusable in its place.
 
     Example
     -------
@@ -431,11 +582,13 @@ def fetch_mnist(
     if isinstance(mirrors, str):  # a single URL, not a sequence of its characters
         mirrors = [mirrors]
     mirror_list = list(MNIST_MIRRORS if mirrors is None else mirrors)
+    # Look at all four first: an unusable cache entry stops everything before any download.
+    states = {name: _cached_file_state(directory / name, sha256) for name, sha256 in MNIST_SHA256.items()}
     for file_name, sha256 in MNIST_SHA256.items():
         path = directory / file_name
-        if _file_is_verified(path, sha256):
+        state = states[file_name]
+        if state == "verified":
             continue
-        state = "fails its SHA-256 check" if path.exists() else "is missing"
         if offline is not None:
             raise MNISTUnavailableError(f"{path} {state} and downloading is off ({offline})")
         try:
@@ -449,15 +602,64 @@ def fetch_mnist(
     return directory
 
 
-def _file_is_verified(path: Path, sha256: str) -> bool:
-    """True if ``path`` is a file whose SHA-256 is ``sha256``."""
-    if not path.is_file():
-        return False
+def _cached_file_state(
+    path: Path, sha256: str
+) -> Literal["verified", "is missing", "fails its SHA-256 check"]:
+    """Whether the cached ``path`` can be used as it is, or downloaded (again).
+
+    Raises :class:`MNISTUnavailableError` (which :func:`load_mnist` turns into the sample
+    and a warning) for what must not be replaced: a directory, a symbolic link that is
+    broken or points to a damaged file, a file that cannot be read.
+    """
+    advice = f"or use another folder with data_dir=... or {ENV_DATA_DIR}"
+    try:
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return "is missing"
+    except OSError as err:
+        raise MNISTUnavailableError(
+            f"cannot look at {path} ({err.strerror}): check the permissions of {path.parent}, "
+            f"{advice}"
+        ) from err
+    link = stat.S_ISLNK(info.st_mode)
+    if link:
+        target = os.readlink(path)
+        try:
+            info = path.stat()
+        except OSError as err:
+            raise MNISTUnavailableError(
+                f"{path} is a symbolic link to {target}, which cannot be opened "
+                f"({err.strerror}): fix or remove the link, {advice}"
+            ) from err
+    if stat.S_ISDIR(info.st_mode):
+        raise MNISTUnavailableError(
+            f"{path} is a directory where the MNIST file {path.name} should be: move or "
+            f"rename that directory (it is left as it is), {advice}"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise MNISTUnavailableError(
+            f"{path} is not a regular file where the MNIST file {path.name} should be: "
+            f"move it away, {advice}"
+        )
     hasher = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(_CHUNK):
-            hasher.update(chunk)
-    return hasher.hexdigest() == sha256
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(_CHUNK):
+                hasher.update(chunk)
+    except OSError as err:
+        raise MNISTUnavailableError(
+            f"cannot read {path} ({err.strerror}): make it readable (chmod u+r), remove it "
+            f"so it is downloaded again, {advice}"
+        ) from err
+    if hasher.hexdigest() == sha256:
+        return "verified"
+    if link:
+        raise MNISTUnavailableError(
+            f"{path} is a symbolic link to {target}, which fails its SHA-256 check: replace "
+            f"the file it points to with the original {path.name}, or remove the link so it "
+            f"is downloaded again, {advice}"
+        )
+    return "fails its SHA-256 check"
 
 
 def _download_from_mirrors(
@@ -495,6 +697,7 @@ def _download_verified(
             digest = _stream_to_file(url, out, timeout=timeout, progress=progress, desc=path.name)
         if digest != sha256:
             raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {digest}")
+        _check_idx_file(temp, path.name)
         temp.chmod(0o644)  # mkstemp makes it private; a cache file may be shared
         os.replace(temp, path)
     except BaseException:
@@ -582,8 +785,11 @@ def load_mnist(
     timeout : float, default 10.0
         Seconds to wait for a mirror to connect or to send the next piece of data.
     fallback : bool, default True
-        If the full set is unavailable, return the shipped sample with a ``UserWarning``.
-        With ``fallback=False`` raise :class:`MNISTUnavailableError` instead.
+        If the full set is unavailable (not on disk and not downloadable, or the folder holds
+        something unusable where a file should be: a directory, a broken symbolic link, a
+        file that cannot be read), return the shipped sample with a ``UserWarning`` that
+        names the cause and what to do. With ``fallback=False`` raise
+        :class:`MNISTUnavailableError` instead.
 
     Returns
     -------
@@ -604,13 +810,13 @@ def load_mnist(
         directory = fetch_mnist(
             data_dir, download=download, mirrors=mirrors, progress=progress, timeout=timeout
         )
+        return _read_mnist_dir(directory)
     except MNISTUnavailableError as err:
         if not fallback:
             raise
         sample = load_mnist_sample()
         warnings.warn(_sample_warning(sample, err), UserWarning, stacklevel=2)
         return sample
-    return _read_mnist_dir(directory)
 
 
 def _sample_warning(sample: MNIST, reason: Exception) -> str:
@@ -626,11 +832,14 @@ def _sample_warning(sample: MNIST, reason: Exception) -> str:
 
 
 def _read_mnist_dir(directory: Path) -> MNIST:
-    """Parse the four verified files in ``directory`` and check that they fit together."""
-    X_train = parse_idx(directory / _TRAIN_IMAGES)
-    y_train = parse_idx(directory / _TRAIN_LABELS)
-    X_test = parse_idx(directory / _TEST_IMAGES)
-    y_test = parse_idx(directory / _TEST_LABELS)
+    """Parse the four verified files in ``directory`` and check that they fit together.
+
+    A file that cannot be read (after it was verified) gives :class:`MNISTUnavailableError`.
+    """
+    X_train = _parse_cached(directory / _TRAIN_IMAGES)
+    y_train = _parse_cached(directory / _TRAIN_LABELS)
+    X_test = _parse_cached(directory / _TEST_IMAGES)
+    y_test = _parse_cached(directory / _TEST_LABELS)
     for images, labels, split in ((X_train, y_train, "train"), (X_test, y_test, "test")):
         _check_split(images, labels, split)
     return MNIST(
@@ -641,6 +850,14 @@ def _read_mnist_dir(directory: Path) -> MNIST:
         source="full",
         data_dir=directory,
     )
+
+
+def _parse_cached(path: Path) -> np.ndarray:
+    """:func:`parse_idx` of a cached file; an ``OSError`` becomes :class:`MNISTUnavailableError`."""
+    try:
+        return parse_idx(path)
+    except OSError as err:
+        raise MNISTUnavailableError(f"cannot read {path}: {err}") from err
 
 
 def _check_split(images: np.ndarray, labels: np.ndarray, split: str) -> None:

@@ -10,11 +10,13 @@ import gzip
 import hashlib
 import http.server
 import os
+import re
 import stat
 import threading
 import time
 import tracemalloc
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,6 +273,136 @@ def test_parse_idx_rejects_corrupt_gzip() -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Forged files: refused from the header, before anything large is allocated
+# --------------------------------------------------------------------------------------
+
+MiB = 2**20
+LOW_PEAK = 8 * MiB  # what parsing a refused file may allocate, whatever its size
+
+
+def idx_header(*dims: int) -> bytes:
+    """The header of an IDX file of unsigned bytes with these dimensions."""
+    return bytes([0, 0, 0x08, len(dims)]) + b"".join(d.to_bytes(4, "big") for d in dims)
+
+
+def write_gzip_bomb(path: Path, header: bytes, n_zeros: int) -> Path:
+    """Gzip ``header`` followed by ``n_zeros`` zero bytes into ``path``, 1 MiB at a time,
+    so that writing a file that inflates to hundreds of MB takes only a few MB of memory."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: gzip container
+    zeros = bytes(MiB)
+    with open(path, "wb") as out:
+        out.write(compressor.compress(header))
+        for start in range(0, n_zeros, MiB):
+            out.write(compressor.compress(zeros[: min(MiB, n_zeros - start)]))
+        out.write(compressor.flush())
+    return path
+
+
+def parse_peak(source: bytes | Path, **kwargs: int) -> tuple[str, int]:
+    """The ValueError message of ``parse_idx(source)`` and the peak memory it allocated."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as info:
+            parse_idx(source, **kwargs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return str(info.value), peak
+
+
+@pytest.fixture(scope="module")
+def forged_400k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-consistent images file promising 400,000 images: header + 313.6 MB of zeros,
+    about 1.4 MB gzipped (a gzip bomb)."""
+    path = tmp_path_factory.mktemp("forged") / "train-images-idx3-ubyte.gz"
+    return write_gzip_bomb(path, idx_header(400_000, 28, 28), 400_000 * 28 * 28)
+
+
+@pytest.fixture(scope="module")
+def trailing_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid header for 10 images, their data, then 300 MB more zeros."""
+    path = tmp_path_factory.mktemp("bomb") / "t10k-images-idx3-ubyte.gz"
+    return write_gzip_bomb(path, idx_header(10, 28, 28), 10 * 28 * 28 + 300 * 10**6)
+
+
+def test_idx_caps_let_mnist_through_and_stop_the_forged_header() -> None:
+    assert mnist.IDX_MAX_ITEMS >= 60_000 and mnist.IDX_MAX_BYTES >= 60_000 * 28 * 28
+    assert 400_000 > mnist.IDX_MAX_ITEMS
+
+
+def test_forged_400k_images_refused_with_low_peak_memory(forged_400k: Path) -> None:
+    assert forged_400k.stat().st_size < 4 * MiB  # small on disk, 313.6 MB inflated
+    message, peak = parse_peak(forged_400k)
+    assert peak < LOW_PEAK, f"parse_idx allocated {peak:,} bytes before refusing"
+    assert str(forged_400k) in message  # names the file
+    assert "(400000, 28, 28)" in message and "313,600,000 bytes" in message  # found
+    assert "max_items=100,000" in message and "max_bytes=67,108,864" in message  # expected
+    assert "holds more than 67,108,864 bytes" in message  # counted up to the cap, no further
+
+
+def test_gzip_bomb_after_valid_data_refused_with_low_peak_memory(trailing_bomb: Path) -> None:
+    message, peak = parse_peak(trailing_bomb, max_bytes=16 * MiB)
+    assert peak < LOW_PEAK, f"parse_idx allocated {peak:,} bytes before refusing"
+    assert str(trailing_bomb) in message
+    assert "7,840 bytes of data" in message and "holds more than 7,840 bytes" in message
+    assert "bytes after the data: more than 16,777,216" in message
+
+
+def test_gzip_bomb_after_full_size_header_allocates_only_the_promised_data(tmp_path: Path) -> None:
+    payload = 60_000 * 28 * 28  # what the real training images file holds
+    bomb = write_gzip_bomb(tmp_path / "bomb.gz", idx_header(60_000, 28, 28), payload + 64 * MiB)
+    message, peak = parse_peak(bomb)
+    # The array the header promises (45 MiB, within the cap) and read buffers, not 109 MiB.
+    assert peak < payload + LOW_PEAK, f"parse_idx allocated {peak:,} bytes"
+    assert "bytes after the data: 67,108,864" in message
+
+
+@pytest.mark.parametrize("dims", [(0, 28, 28), (5, 0, 28), (0,)])
+def test_parse_idx_rejects_zero_dimension(dims: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match=r"empty\.idx: .*at least 1, got 0"):
+        parse_idx(idx_header(*dims), name="empty.idx")
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        (bytes([0, 0, 0x0D, 3]), r"type code 0x0d \(float32\), but MNIST stores unsigned bytes"),
+        (bytes([0, 0, 0x0C, 1]), r"type code 0x0c \(int32\)"),
+        (bytes([0, 0, 8, 2]), "2 dimensions, but MNIST has 1 .* or 3"),
+        (bytes([0, 0, 8, 0]), "0 dimensions"),
+        (b"<htm", "starts with two zero bytes"),
+    ],
+)
+def test_parse_idx_bad_magic_says_what_is_wrong(header: bytes, reason: str) -> None:
+    with pytest.raises(ValueError, match=rf"f\.idx: .*got {int.from_bytes(header, 'big')} .*{reason}"):
+        parse_idx(header + bytes(16), name="f.idx")
+
+
+def test_parse_idx_caps_are_keyword_arguments() -> None:
+    labels = np.array([4, 0, 9], dtype=np.uint8)
+    data = idx_header(3) + labels.tobytes()
+    np.testing.assert_array_equal(parse_idx(data, max_items=3, max_bytes=3), labels)  # at the caps
+    with pytest.raises(ValueError, match=r"3 items .*max_items=2,.*holds 3 bytes"):
+        parse_idx(data, max_items=2)
+    with pytest.raises(ValueError, match=r"3 bytes of data.*max_bytes=2\b"):
+        parse_idx(data, max_bytes=2)
+    with pytest.raises(ValueError, match="must be >= 1, got 0"):
+        parse_idx(data, max_items=0)
+
+
+def test_parse_idx_end_of_file() -> None:
+    labels = np.array([1, 2, 3], dtype=np.uint8)
+    packed = gzip.compress(idx_bytes(labels), mtime=0)
+    np.testing.assert_array_equal(parse_idx(packed + bytes(512)), labels)  # gzip zero padding
+    with pytest.raises(ValueError, match=r"x\.gz: .*more than 3 bytes \(bytes after the data: 2\)"):
+        parse_idx(packed + gzip.compress(b"\x05\x06"), name="x.gz")  # a second gzip member
+    with pytest.raises(ValueError, match=r"x\.gz: the gzip data is corrupt"):
+        parse_idx(packed + b"junk", name="x.gz")  # not gzip after the first member
+    with pytest.raises(ValueError, match=r"bytes after the data: 1\)"):
+        parse_idx(idx_bytes(labels) + b"\x00")  # uncompressed: even a zero byte is too much
+
+
+# --------------------------------------------------------------------------------------
 # Data directory and flattening
 # --------------------------------------------------------------------------------------
 
@@ -495,6 +627,154 @@ def test_mismatched_files_give_a_clear_error(
     synthetic.write_to(tmp_path)
     with pytest.raises(ValueError, match=r"test: 10 images but labels of shape \(9,\)"):
         load_mnist(tmp_path, download=False)
+
+
+# --------------------------------------------------------------------------------------
+# Forged files from a mirror, and unusable cache entries
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bomb", ["forged_400k", "trailing_bomb"])
+def test_forged_file_from_a_mirror_is_refused_and_not_cached(
+    bomb: str,
+    request: pytest.FixtureRequest,
+    server: MirrorServer,
+    synthetic: Synthetic,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forged_path: Path = request.getfixturevalue(bomb)
+    # The mirror serves the forged file under its name, and its checksum is the expected one:
+    # only the IDX check stands between it and the cache.
+    synthetic.files[forged_path.name] = forged_path.read_bytes()
+    checksums = {n: hashlib.sha256(b).hexdigest() for n, b in synthetic.files.items()}
+    monkeypatch.setattr(mnist, "MNIST_SHA256", checksums)
+    cache = tmp_path / "cache"
+    tracemalloc.start()
+    try:
+        with pytest.raises(MNISTUnavailableError) as info:
+            fetch_mnist(cache, mirrors=[server.url("good")], progress=False, timeout=5)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < LOW_PEAK, f"fetching the forged file allocated {peak:,} bytes"
+    message = str(info.value)
+    assert forged_path.name in message and "ValueError" in message
+    assert ("max_items=100,000" if bomb == "forged_400k" else "bytes after the data") in message
+    assert f"/good/{forged_path.name}" in server.hits
+    assert [n for n in listing(cache) if n.startswith(".")] == []  # no temporary file left
+    assert forged_path.name not in listing(cache)
+    with pytest.warns(UserWarning, match=forged_path.name):
+        digits = load_mnist(cache, mirrors=[server.url("good")], progress=False, timeout=5)
+    assert digits.source == "sample" and forged_path.name not in listing(cache)
+
+
+def make_directory(path: Path) -> None:
+    path.mkdir()
+    (path / "notes.txt").write_text("mine")
+
+
+def make_broken_link(path: Path) -> None:
+    path.symlink_to(path.parent / "moved-away.gz")
+
+
+def make_link_to_damaged(path: Path) -> None:
+    (path.parent / "elsewhere.gz").write_bytes(b"not mnist")
+    path.symlink_to(path.parent / "elsewhere.gz")
+
+
+UNUSABLE = {
+    "directory": (make_directory, "is a directory where the MNIST file"),
+    "broken link": (make_broken_link, "symbolic link to .*moved-away.gz, which cannot be opened"),
+    "link to damaged": (make_link_to_damaged, "symbolic link to .*elsewhere.gz, which fails its"),
+}
+
+
+@pytest.mark.parametrize("online", [True, False], ids=["online", "offline"])
+@pytest.mark.parametrize("case", list(UNUSABLE))
+def test_unusable_cache_entry_falls_back_and_is_left_alone(
+    case: str, online: bool, server: MirrorServer, synthetic: Synthetic, tmp_path: Path
+) -> None:
+    make, reason = UNUSABLE[case]
+    synthetic.write_to(tmp_path)
+    path = tmp_path / FILE_NAMES[2]
+    path.unlink()
+    make(path)
+    before = sorted(os.listdir(tmp_path))
+    with pytest.warns(UserWarning) as record:
+        digits = load_mnist(tmp_path, download=online, mirrors=[server.url("good")], progress=False)
+    assert digits.source == "sample"
+    message = str(record[0].message)
+    assert str(path) in message and re.search(reason, message), message
+    assert "data_dir=" in message  # what to do
+    assert server.hits == []  # nothing is downloaded when the cache is unusable
+    assert sorted(os.listdir(tmp_path)) == before  # nothing deleted, nothing added
+    if case == "directory":
+        assert (path / "notes.txt").read_text() == "mine"
+    else:
+        assert path.is_symlink()
+
+
+def test_cached_link_to_good_file_is_used(synthetic: Synthetic, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    synthetic.write_to(shared)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name in FILE_NAMES:
+        (cache / name).symlink_to(shared / name)
+    digits = load_mnist(cache, download=False)
+    assert digits.source == "full"
+    assert_same_as(digits, synthetic)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_cached_file_falls_back(synthetic: Synthetic, tmp_path: Path) -> None:
+    synthetic.write_to(tmp_path)
+    path = tmp_path / FILE_NAMES[1]
+    path.chmod(0)
+    try:
+        with pytest.warns(UserWarning, match=rf"cannot read {re.escape(str(path))}.*chmod u\+r"):
+            digits = load_mnist(tmp_path, download=False)
+    finally:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert digits.source == "sample"
+    assert path.read_bytes() == synthetic.files[FILE_NAMES[1]]
+
+
+def test_unreadable_cached_file_falls_back_even_as_root(
+    server: MirrorServer, synthetic: Synthetic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chmod does not stop root, so a PermissionError is raised where the file is opened.
+    synthetic.write_to(tmp_path)
+    path = tmp_path / FILE_NAMES[1]
+
+    def guarded_open(file: str | os.PathLike[str], *args: object, **kwargs: object) -> object:
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(file, *args, **kwargs)  # the caller closes it
+
+    monkeypatch.setattr(mnist, "open", guarded_open, raising=False)
+    with pytest.warns(UserWarning, match=rf"cannot read {re.escape(str(path))} \(Permission denied\)"):
+        digits = load_mnist(tmp_path, mirrors=[server.url("good")], progress=False)
+    assert digits.source == "sample"
+    assert server.hits == []  # not replaced by a download either
+    assert path.read_bytes() == synthetic.files[FILE_NAMES[1]]
+
+
+def test_file_unreadable_after_verification_falls_back(
+    synthetic: Synthetic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synthetic.write_to(tmp_path)
+
+    def fail(source: object, **kwargs: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(mnist, "parse_idx", fail)
+    with pytest.warns(UserWarning, match=r"cannot read .*train-images.*Input/output error"):
+        digits = load_mnist(tmp_path, download=False)
+    assert digits.source == "sample"
+    with pytest.raises(MNISTUnavailableError, match="Input/output error"):
+        load_mnist(tmp_path, download=False, fallback=False)
 
 
 # --------------------------------------------------------------------------------------
