@@ -32,6 +32,14 @@ OPTIMIZERS = {
     "adam": (dl.Adam, torch.optim.Adam, dict(lr=0.01)),
     "adam-weight-decay": (dl.Adam, torch.optim.Adam,
                           dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+    "rmsprop-centered": (dl.RMSprop, torch.optim.RMSprop, dict(lr=0.01, centered=True)),
+    "rmsprop-centered-momentum-weight-decay": (dl.RMSprop, torch.optim.RMSprop,
+                                               dict(lr=0.01, alpha=0.9, eps=1e-4, momentum=0.5,
+                                                    weight_decay=0.1, centered=True)),
+    "adam-amsgrad": (dl.Adam, torch.optim.Adam, dict(lr=0.01, amsgrad=True)),
+    "adam-amsgrad-weight-decay": (dl.Adam, torch.optim.Adam,
+                                  dict(lr=0.05, betas=(0.8, 0.5), eps=1e-6, weight_decay=0.1,
+                                       amsgrad=True)),
 }
 
 
@@ -59,10 +67,48 @@ def test_five_optimizer_steps_match_torch(name):
             np.testing.assert_allclose(p, tp.detach().numpy(), rtol=RTOL, err_msg=f"step {step}")
 
 
+def test_amsgrad_matches_torch_when_the_maximum_matters():
+    """Gradients that shrink each step make v fall, so AMSGrad's running maximum takes over."""
+    rng = np.random.default_rng(12)
+    value = rng.normal(size=(4, 3))
+    p, g = value.copy(), np.zeros_like(value)
+    ours = dl.Adam([(p, g)], lr=0.05, betas=(0.9, 0.9), amsgrad=True)
+    tp = torch.tensor(value, requires_grad=True)
+    theirs = torch.optim.Adam([tp], lr=0.05, betas=(0.9, 0.9), amsgrad=True)
+    for step in range(1, 11):
+        new = rng.normal(size=value.shape) * 0.5**step
+        g[...] = new
+        tp.grad = torch.tensor(new)
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(p, tp.detach().numpy(), rtol=RTOL, err_msg=f"step {step}")
+    state = ours.state[0]
+    assert np.all(state["max_exp_avg_sq"] > state["exp_avg_sq"])  # the maximum was in use
+    np.testing.assert_allclose(state["max_exp_avg_sq"], theirs.state[tp]["max_exp_avg_sq"].numpy(),
+                               rtol=RTOL)
+
+
+@pytest.mark.parametrize("T_max, eta_min", [(10, 0.001), (10, 0.0), (3, 0.05), (1, 0.0)])
+def test_cosine_schedule_matches_torch_beyond_t_max(T_max, eta_min):
+    """Three periods' worth of epochs: down to eta_min at T_max, back up to lr0 at 2 T_max, down."""
+    w = np.zeros(1)
+    ours = dl.CosineAnnealingLR(dl.SGD([(w, w.copy())], lr=0.2), T_max=T_max, eta_min=eta_min)
+    topt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
+    theirs = torch.optim.lr_scheduler.CosineAnnealingLR(topt, T_max=T_max, eta_min=eta_min)
+    for epoch in range(1, 3 * T_max + 1):
+        topt.step()
+        theirs.step()
+        assert ours.step() == pytest.approx(topt.param_groups[0]["lr"], rel=1e-9, abs=1e-15), epoch
+    if T_max > 1:
+        assert ours.optimizer.lr == pytest.approx(eta_min, abs=1e-15)  # 3 T_max: at the floor again
+
+
 def test_schedules_match_torch():
     for make_ours, make_theirs in [
         (lambda o: dl.StepLR(o, step_size=3, gamma=0.5),
          lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5)),
+        (lambda o: dl.StepLR(o, step_size=1, gamma=2.0),
+         lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=2.0)),
         (lambda o: dl.CosineAnnealingLR(o, T_max=10, eta_min=0.001),
          lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10, eta_min=0.001)),
     ]:
@@ -70,10 +116,36 @@ def test_schedules_match_torch():
         ours = make_ours(dl.SGD([(w, w.copy())], lr=0.2))
         topt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
         theirs = make_theirs(topt)
-        for _ in range(10):
+        assert ours.optimizer.lr == topt.param_groups[0]["lr"]  # building the schedule: epoch 0
+        for _ in range(30):
             topt.step()
             theirs.step()
             assert ours.step() == pytest.approx(topt.param_groups[0]["lr"], rel=1e-9, abs=1e-15)
+
+
+def test_hyperparameters_torch_rejects_are_rejected():
+    """Every value PyTorch's constructors refuse, ours refuse too (ours also refuse NaN)."""
+    tparam = [torch.zeros(2, requires_grad=True)]
+    pair = [(np.zeros(2), np.zeros(2))]
+    for ours_cls, torch_cls, kwargs in [
+        (dl.SGD, torch.optim.SGD, dict(lr=-0.1)),
+        (dl.SGD, torch.optim.SGD, dict(momentum=-0.1)),
+        (dl.SGD, torch.optim.SGD, dict(weight_decay=-0.1)),
+        (dl.SGD, torch.optim.SGD, dict(nesterov=True)),
+        (dl.SGD, torch.optim.SGD, dict(momentum=0.9, dampening=0.5, nesterov=True)),
+        (dl.RMSprop, torch.optim.RMSprop, dict(eps=-1e-8)),
+        (dl.RMSprop, torch.optim.RMSprop, dict(alpha=-0.5)),
+        (dl.RMSprop, torch.optim.RMSprop, dict(momentum=-0.5)),
+        (dl.Adam, torch.optim.Adam, dict(eps=-1)),
+        (dl.Adam, torch.optim.Adam, dict(betas=(1.0, 0.999))),
+        (dl.Adam, torch.optim.Adam, dict(betas=(0.9, -0.1))),
+        (dl.Adam, torch.optim.Adam, dict(weight_decay=-1.0)),
+    ]:
+        kwargs.setdefault("lr", 0.1)
+        with pytest.raises(ValueError):
+            torch_cls(tparam, **kwargs)
+        with pytest.raises(ValueError, match=rf"{ours_cls.__name__}: "):
+            ours_cls(pair, **kwargs)
 
 
 def _torch_forward(net, X):
