@@ -20,8 +20,11 @@ softmax    ``exp(z_k) / sum_j exp(z_j)``       (0, 1), sums 1   Jacobian ``diag(
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Real
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -49,9 +52,57 @@ __all__ = [
 Array = NDArray[np.floating]
 
 
-def _asfloat(z: ArrayLike) -> Array:
+def _real_array(x: Any, who: str, what: str = "input") -> NDArray[Any]:
+    """``np.asarray(x)``, refusing what is not an array of real numbers (booleans count).
+
+    Shared by every module of the package so that the same mistake gets the same message,
+    one that names the function (``who``) and the argument (``what``) instead of NumPy's.
+    O(1) for an array that is already numeric.
+
+    Raises
+    ------
+    TypeError
+        Ragged nested lists, strings, complex numbers, objects.
+
+    Examples
+    --------
+    >>> _real_array([[1, 2], [3]], "mse", "pred")
+    Traceback (most recent call last):
+    ...
+    TypeError: mse: pred must be an array of real numbers, got nested lists of different lengths
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # numpy's "inhomogeneous shape"
+        raise TypeError(f"{who}: {what} must be an array of real numbers, got nested lists of "
+                        "different lengths") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: {what} must be an array of real numbers, got dtype {arr.dtype}"
+                        + (" (complex)" if arr.dtype.kind == "c" else ""))
+    return arr
+
+
+def _real_number(value: Any, who: str, what: str) -> float:
+    """``float(value)`` for a finite real number (not a bool), else a clear error.
+
+    Raises
+    ------
+    TypeError
+        Not a real number.
+    ValueError
+        NaN or infinite.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real | np.floating | np.integer):
+        raise TypeError(f"{who}: {what} must be a real number, got {value!r} "
+                        f"({type(value).__name__})")
+    if not math.isfinite(float(value)):
+        raise ValueError(f"{who}: {what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _asfloat(z: ArrayLike, who: str = "activation") -> Array:
     """Return ``z`` as a floating array, keeping float32/float64 as they are."""
-    z = np.asarray(z)
+    z = _real_array(z, who, "z")
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
     return z
@@ -65,12 +116,12 @@ def identity(z: ArrayLike) -> Array:
     >>> identity([-1.0, 2.0])
     array([-1.,  2.])
     """
-    return _asfloat(z).copy()
+    return _asfloat(z, "identity").copy()
 
 
 def identity_grad(z: ArrayLike) -> Array:
     """Derivative of :func:`identity`: ``f'(z) = 1``."""
-    return np.ones_like(_asfloat(z))
+    return np.ones_like(_asfloat(z, "identity_grad"))
 
 
 def step(z: ArrayLike) -> Array:
@@ -81,14 +132,14 @@ def step(z: ArrayLike) -> Array:
     >>> step([-0.5, 0.0, 0.17])
     array([0., 0., 1.])
     """
-    z = _asfloat(z)
+    z = _asfloat(z, "step")
     return (z > 0).astype(z.dtype)
 
 
 def step_grad(z: ArrayLike) -> Array:
     """Derivative of :func:`step`: zero everywhere it exists, which is why it cannot be
     trained by gradient descent."""
-    return np.zeros_like(_asfloat(z))
+    return np.zeros_like(_asfloat(z, "step_grad"))
 
 
 def sigmoid(z: ArrayLike) -> Array:
@@ -102,7 +153,7 @@ def sigmoid(z: ArrayLike) -> Array:
     >>> sigmoid([-1000.0, 0.0, 1000.0])
     array([0. , 0.5, 1. ])
     """
-    z = _asfloat(z)
+    z = _asfloat(z, "sigmoid")
     return np.exp(-np.logaddexp(0, -z)).astype(z.dtype, copy=False)
 
 
@@ -126,12 +177,12 @@ def tanh(z: ArrayLike) -> Array:
     >>> tanh([0.0])
     array([0.])
     """
-    return np.tanh(_asfloat(z))
+    return np.tanh(_asfloat(z, "tanh"))
 
 
 def tanh_grad(z: ArrayLike) -> Array:
     """Derivative of :func:`tanh`: ``1 - tanh(z)^2``."""
-    t = np.tanh(_asfloat(z))
+    t = np.tanh(_asfloat(z, "tanh_grad"))
     return 1 - t * t
 
 
@@ -143,13 +194,13 @@ def relu(z: ArrayLike) -> Array:
     >>> relu([-2.0, 0.0, 3.0])
     array([0., 0., 3.])
     """
-    z = _asfloat(z)
+    z = _asfloat(z, "relu")
     return np.maximum(z, 0, dtype=z.dtype)
 
 
 def relu_grad(z: ArrayLike) -> Array:
     """Derivative of :func:`relu`: 1 where z > 0, else 0 (a unit stuck at 0 is "dead")."""
-    z = _asfloat(z)
+    z = _asfloat(z, "relu_grad")
     return (z > 0).astype(z.dtype)
 
 
@@ -160,15 +211,24 @@ def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> Array:
     --------
     >>> leaky_relu([-2.0, 3.0], alpha=0.1)
     array([-0.2,  3. ])
+
+    Raises
+    ------
+    TypeError
+        ``z`` is not numeric, or ``alpha`` is not a real number.
+    ValueError
+        ``alpha`` is NaN or infinite.
     """
-    z = _asfloat(z)
-    return np.where(z > 0, z, z * z.dtype.type(alpha))
+    z = _asfloat(z, "leaky_relu")
+    a = _real_number(alpha, "leaky_relu", "alpha")
+    return np.where(z > 0, z, z * z.dtype.type(a))
 
 
 def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> Array:
     """Derivative of :func:`leaky_relu`: 1 where z > 0, else ``alpha``."""
-    z = _asfloat(z)
-    return np.where(z > 0, z.dtype.type(1), z.dtype.type(alpha))
+    z = _asfloat(z, "leaky_relu_grad")
+    a = _real_number(alpha, "leaky_relu_grad", "alpha")
+    return np.where(z > 0, z.dtype.type(1), z.dtype.type(a))
 
 
 def softmax(z: ArrayLike, axis: int = -1) -> Array:
@@ -183,8 +243,22 @@ def softmax(z: ArrayLike, axis: int = -1) -> Array:
     --------
     >>> softmax([[1000.0, 1000.0]])
     array([[0.5, 0.5]])
+
+    Raises
+    ------
+    TypeError
+        ``z`` is not numeric, or ``axis`` is not an int.
+    ValueError
+        ``axis`` does not exist in ``z``, or has length 0 (no scores to normalise).
     """
-    z = _asfloat(z)
+    z = _asfloat(z, "softmax")
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise TypeError(f"softmax: axis must be an int, got {axis!r}")
+    if not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"softmax: axis must be in [{-z.ndim}, {z.ndim}) for an input of shape "
+                         f"{z.shape}, got axis={axis}")
+    if z.shape[axis] == 0:
+        raise ValueError(f"softmax: needs at least one score along axis {axis}, got shape {z.shape}")
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -201,9 +275,24 @@ def softmax_backward(p: ArrayLike, dp: ArrayLike) -> Array:
         Softmax output.
     dp : array, shape (N, K)
         Gradient of the loss with respect to ``p``.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric input.
+    ValueError
+        ``dp`` and ``p`` of different shapes.
+
+    Examples
+    --------
+    >>> softmax_backward([[0.5, 0.5]], [[1.0, 0.0]])
+    array([[ 0.25, -0.25]])
     """
-    p = _asfloat(p)
-    dp = np.asarray(dp, dtype=p.dtype)
+    p = _asfloat(p, "softmax_backward")
+    dp = _real_array(dp, "softmax_backward", "dp")
+    if dp.shape != p.shape:
+        raise ValueError(f"softmax_backward: dp must have the shape of p {p.shape}, got {dp.shape}")
+    dp = dp.astype(p.dtype, copy=False)
     return p * (dp - (dp * p).sum(axis=-1, keepdims=True))
 
 
@@ -247,8 +336,13 @@ ACTIVATIONS: dict[str, Activation] = {
 def get_activation(name: str | Activation) -> Activation:
     """Look an activation up by name.
 
+    Names are case-insensitive, ``-`` and spaces count as ``_``, and ``"linear"`` or
+    ``"none"`` mean ``"identity"``.
+
     Raises
     ------
+    TypeError
+        For something that is not a name (a function such as ``dl.relu``, a number ...).
     ValueError
         For an unknown name; the message lists the known ones.
 
@@ -256,13 +350,21 @@ def get_activation(name: str | Activation) -> Activation:
     --------
     >>> get_activation("relu").f([-1.0, 2.0])
     array([0., 2.])
+    >>> get_activation(relu)
+    Traceback (most recent call last):
+    ...
+    TypeError: get_activation: an activation is given by its name, e.g. 'relu', got the function relu
     """
     if isinstance(name, Activation):
         return name
-    key = str(name).lower().replace("-", "_").replace(" ", "_")
+    if not isinstance(name, str):
+        got = (f"the function {name.__name__}" if callable(name) and hasattr(name, "__name__")
+               else f"{name!r} ({type(name).__name__})")
+        raise TypeError(f"get_activation: an activation is given by its name, e.g. 'relu', got {got}")
+    key = name.lower().replace("-", "_").replace(" ", "_")
     key = {"linear": "identity", "none": "identity", "leakyrelu": "leaky_relu"}.get(key, key)
     if key not in ACTIVATIONS:
         raise ValueError(
-            f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}"
+            f"get_activation: unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}"
         )
     return ACTIVATIONS[key]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from dlbasics.activations import _real_array, _real_number
 from dlbasics.layers import Layer, as_rng
 from dlbasics.losses import get_loss
 from dlbasics.network import Sequential
@@ -33,6 +34,25 @@ __all__ = [
 ]
 
 Array = NDArray[Any]
+
+_H_MIN = 1e-12  # below this, f(x + h) - f(x - h) is mostly round-off even in float64
+
+
+def _check_h(h: float, who: str) -> float:
+    value = _real_number(h, who, "h (the finite-difference step)")
+    if not value >= _H_MIN:
+        raise ValueError(f"{who}: h (the finite-difference step) must be >= {_H_MIN:g}; smaller "
+                         f"steps drown in round-off (1e-6 is a good choice), got {h!r}")
+    return value
+
+
+def _check_float64(model_or_layer: Layer | Sequential, who: str) -> None:
+    for name, p, _ in model_or_layer.named_parameters():
+        if p.dtype != np.float64:
+            hint = ("mlp(..., dtype=np.float64)" if isinstance(model_or_layer, Sequential)
+                    else "Dense(..., dtype=np.float64)")
+            raise ValueError(f"{who}: parameter {name} is {p.dtype}; gradient checks need float64 "
+                             f"(float32 keeps 7 digits, which h=1e-6 wipes out): build it with {hint}")
 
 
 @dataclass(frozen=True)
@@ -85,7 +105,25 @@ def numerical_gradient(f: Callable[[], float], x: Array, h: float = 1e-6) -> Arr
     >>> x = np.array([3.0])
     >>> numerical_gradient(lambda: float(x[0] ** 2), x).round(6)
     array([6.])
+
+    Raises
+    ------
+    TypeError
+        ``f`` not callable or not returning one real number; ``x`` not a NumPy array.
+    ValueError
+        ``x`` not float64 or read-only; ``h`` not a finite number >= 1e-12.
     """
+    h = _check_h(h, "numerical_gradient")
+    if not callable(f):
+        raise TypeError(f"numerical_gradient: f must be a function of no arguments, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"numerical_gradient: x must be a NumPy array that f reads (it is perturbed "
+                        f"in place), got {type(x).__name__}")
+    if x.dtype != np.float64:
+        raise ValueError(f"numerical_gradient: x must be float64, got {x.dtype} (an integer array "
+                         "cannot hold x + h, float32 loses the difference to round-off)")
+    if not x.flags.writeable:
+        raise ValueError("numerical_gradient: x is read-only, but it is perturbed in place")
     grad = np.zeros(x.shape, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -96,24 +134,59 @@ def numerical_gradient(f: Callable[[], float], x: Array, h: float = 1e-6) -> Arr
         x[i] = old - h
         f_minus = f()
         x[i] = old
+        for value in (f_plus, f_minus):
+            if isinstance(value, bool) or np.ndim(value) != 0 or np.asarray(value).dtype.kind not in "iuf":
+                raise TypeError(f"numerical_gradient: f must return one real number, got "
+                                f"{type(value).__name__}")
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 
 
 def compare_gradients(pairs: Sequence[tuple[str, ArrayLike, ArrayLike]]) -> GradCheckResult:
-    """Worst relative error over ``(name, analytic, numeric)`` triples."""
+    """Worst relative error over ``(name, analytic, numeric)`` triples.
+
+    A NaN or infinite entry counts as an infinite error (never as a pass).
+
+    Raises
+    ------
+    TypeError
+        Entries that are not ``(name, analytic, numeric)`` triples of numeric arrays.
+    ValueError
+        No entries at all, or an analytic and a numeric gradient of different shapes.
+
+    Examples
+    --------
+    >>> print(compare_gradients([("w", [1.0, 2.0], [1.0, 2.2])]))
+    max relative error 4.76e-02 at w[1] (analytic 2, numeric 2.2)
+    >>> compare_gradients([("w", [np.nan], [1.0])]).ok()
+    False
+    """
     worst = GradCheckResult(0.0, "", (), 0.0, 0.0)
-    for name, a, n in pairs:
-        a = np.asarray(a, dtype=np.float64)
-        n = np.asarray(n, dtype=np.float64)
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("compare_gradients needs at least one (name, analytic, numeric) triple, got none")
+    checked = 0
+    for entry in pairs:
+        if not isinstance(entry, tuple | list) or len(entry) != 3:
+            raise TypeError(f"compare_gradients: each entry must be (name, analytic, numeric), got "
+                            f"{type(entry).__name__}"
+                            + (f" of length {len(entry)}" if isinstance(entry, tuple | list) else ""))
+        name, a, n = entry
+        a = _real_array(a, "compare_gradients", f"{name} (analytic)").astype(np.float64)
+        n = _real_array(n, "compare_gradients", f"{name} (numeric)").astype(np.float64)
         if a.shape != n.shape:
             raise ValueError(f"{name}: analytic gradient has shape {a.shape}, numeric {n.shape}")
         if a.size == 0:
             continue
-        rel = np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-12)
+        checked += 1
+        with np.errstate(invalid="ignore"):
+            rel = np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-12)
+        rel[~(np.isfinite(a) & np.isfinite(n))] = np.inf  # NaN must fail, not pass
         i = np.unravel_index(int(np.argmax(rel)), rel.shape)
         if rel[i] > worst.max_rel_error or not worst.where:
             worst = GradCheckResult(float(rel[i]), name, tuple(int(k) for k in i), float(a[i]), float(n[i]))
+    if not checked:
+        raise ValueError("compare_gradients: every array is empty, so nothing was compared")
     return worst
 
 
@@ -130,8 +203,23 @@ def check_layer(layer: Layer, X: ArrayLike, rng: np.random.Generator | int | Non
     >>> layer = Dense(3, 2, rng=0, dtype=np.float64)
     >>> check_layer(layer, np.random.default_rng(1).normal(size=(4, 3)), rng=2).ok()
     True
+
+    Raises
+    ------
+    TypeError
+        ``layer`` is not a dlbasics Layer, ``X`` is not numeric.
+    ValueError
+        A float32 layer (the message says how to build a float64 one), ``X`` that is empty,
+        not finite or of the wrong shape, a bad ``h``.
     """
-    X = np.array(X, dtype=np.float64)
+    if not isinstance(layer, Layer):
+        raise TypeError(f"check_layer: layer must be a dlbasics Layer, got {type(layer).__name__}")
+    h = _check_h(h, "check_layer")
+    _check_float64(layer, "check_layer")
+    X = np.array(_real_array(X, "check_layer", "X"), dtype=np.float64)
+    if X.size == 0 or not np.all(np.isfinite(X)):
+        raise ValueError(f"check_layer: X must hold at least one finite number, got shape {X.shape}"
+                         + ("" if X.size == 0 else " with NaN or inf"))
     R = as_rng(rng).normal(size=np.asarray(layer.forward(X)).shape)
 
     def f() -> float:
@@ -148,8 +236,27 @@ def check_layer(layer: Layer, X: ArrayLike, rng: np.random.Generator | int | Non
 
 def check_activation(f: Callable[[Array], Array], df: Callable[[Array], Array], z: ArrayLike,
                      h: float = 1e-6) -> GradCheckResult:
-    """Check an elementwise derivative ``df`` of ``f`` at the points ``z``."""
-    z = np.array(z, dtype=np.float64)
+    """Check an elementwise derivative ``df`` of ``f`` at the points ``z``.
+
+    Raises
+    ------
+    TypeError
+        ``f`` or ``df`` not callable, ``z`` not numeric.
+    ValueError
+        ``z`` empty, a bad ``h``, results of another shape than ``z``.
+
+    Examples
+    --------
+    >>> from dlbasics.activations import tanh, tanh_grad
+    >>> check_activation(tanh, tanh_grad, [-1.0, 0.0, 2.0]).ok()
+    True
+    """
+    if not (callable(f) and callable(df)):
+        raise TypeError("check_activation: f and df must be functions of z")
+    h = _check_h(h, "check_activation")
+    z = np.array(_real_array(z, "check_activation", "z"), dtype=np.float64)
+    if z.size == 0:
+        raise ValueError(f"check_activation needs at least one point, got z with shape {z.shape}")
     numeric = (f(z + h) - f(z - h)) / (2 * h)
     return compare_gradients([("z", df(z), numeric)])
 
@@ -173,6 +280,12 @@ def check_loss(loss: str | Callable[..., tuple[float, Array]], pred: ArrayLike, 
     -------
     GradCheckResult
 
+    Raises
+    ------
+    ValueError, TypeError
+        An unknown loss, a bad ``h``, and whatever the loss refuses (an empty or mismatched
+        batch ...).
+
     Examples
     --------
     >>> check_loss("mse", [[0.3], [0.8]], [[0.0], [1.0]]).ok()
@@ -187,8 +300,9 @@ def check_loss(loss: str | Callable[..., tuple[float, Array]], pred: ArrayLike, 
     >>> round(check_loss(mse_missing_2, [[0.3], [0.8]], [[0.0], [1.0]]).max_rel_error, 4)
     0.3333
     """
-    fn = get_loss(loss)
-    pred = np.array(pred, dtype=np.float64)
+    fn = get_loss(loss, "check_loss")
+    h = _check_h(h, "check_loss")
+    pred = np.array(_real_array(pred, "check_loss", "pred"), dtype=np.float64)
     _, grad = fn(pred, target)
     numeric = numerical_gradient(lambda: fn(pred, target)[0], pred, h)
     return compare_gradients([("pred", grad, numeric)])
@@ -207,11 +321,22 @@ def check_model(model: Sequential, X: ArrayLike, y: ArrayLike, loss: str = "auto
     >>> X = np.random.default_rng(1).normal(size=(6, 3))
     >>> check_model(net, X, [0, 1, 1, 0, 1, 0]).max_rel_error < 1e-6
     True
-    """
-    from dlbasics.training import _loss_and_grad, _loss_kind, _prepare_targets
 
-    X = np.array(X, dtype=np.float64)
-    kind = _loss_kind(model, loss)
+    Raises
+    ------
+    TypeError
+        ``model`` is not a :class:`Sequential`.
+    ValueError
+        A float32 model (the message says how to build a float64 one), a bad ``h``, and
+        whatever :func:`dlbasics.training.fit` would refuse about ``X``, ``y`` and ``loss``.
+    """
+    from dlbasics.training import _check_model, _loss_and_grad, _loss_kind, _prepare_targets
+
+    _check_model(model, "check_model")
+    h = _check_h(h, "check_model")
+    _check_float64(model, "check_model")
+    X = np.array(model.check_input(X, "check_model"), dtype=np.float64)
+    kind = _loss_kind(model, loss, "check_model")
     y = _prepare_targets(model, y, X.shape[0], kind, "check_model")
 
     def f() -> float:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from dlbasics.activations import get_activation, softmax, softmax_backward
+from dlbasics.activations import _real_array, _real_number, get_activation, softmax, softmax_backward
 
 __all__ = [
     "Layer",
@@ -48,11 +48,81 @@ Array = NDArray[Any]
 RngLike = np.random.Generator | int | None
 
 
-def as_rng(rng: RngLike) -> np.random.Generator:
-    """Turn ``None``, an int seed or a Generator into a Generator (never global state)."""
+def as_rng(rng: RngLike, who: str = "as_rng") -> np.random.Generator:
+    """Turn ``None``, an int seed or a Generator into a Generator (never global state).
+
+    Raises
+    ------
+    TypeError
+        Anything else (a ``RandomState``, a float, a string ...).
+    ValueError
+        A negative seed.
+
+    Examples
+    --------
+    >>> int(as_rng(0).integers(10)) == int(as_rng(0).integers(10))
+    True
+    >>> as_rng(1.5, "fit")
+    Traceback (most recent call last):
+    ...
+    TypeError: fit: rng must be None, an int seed or a numpy.random.Generator, got 1.5 (float)
+    """
     if isinstance(rng, np.random.Generator):
         return rng
+    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int | np.integer)):
+        raise TypeError(f"{who}: rng must be None, an int seed or a numpy.random.Generator, "
+                        f"got {rng!r} ({type(rng).__name__})")
+    if rng is not None and rng < 0:
+        raise ValueError(f"{who}: an int seed must be >= 0, got rng={rng}")
     return np.random.default_rng(rng)
+
+
+def positive_int(value: Any, who: str, what: str) -> int:
+    """``value`` as an int, if it is a positive integer (not a bool, not a float such as 3.0).
+
+    Raises
+    ------
+    TypeError
+        Not an integer.
+    ValueError
+        An integer below 1.
+
+    Examples
+    --------
+    >>> positive_int(3, "mlp", "size")
+    3
+    >>> positive_int(2.5, "Dense", "n_in")
+    Traceback (most recent call last):
+    ...
+    TypeError: Dense: n_in must be a positive int, got 2.5 (float)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{who}: {what} must be a positive int, got {value!r} ({type(value).__name__})")
+    if value < 1:
+        raise ValueError(f"{who}: {what} must be a positive int, got {value}")
+    return int(value)
+
+
+def float_dtype(dtype: DTypeLike, who: str) -> np.dtype[Any]:
+    """``np.dtype(dtype)`` if it is float32 or float64 (what layers compute in).
+
+    Raises
+    ------
+    TypeError
+        Not a dtype, or another dtype (integers would truncate every weight to 0).
+
+    Examples
+    --------
+    >>> float_dtype("float32", "Dense")
+    dtype('float32')
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{who}: dtype must be float32 or float64, got {dtype!r}") from None
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"{who}: dtype must be float32 or float64, got {dt}")
+    return dt
 
 
 def init_weights(
@@ -75,12 +145,25 @@ def init_weights(
     --------
     >>> init_weights(3, 4, "uniform", rng=0).shape
     (3, 4)
+
+    Raises
+    ------
+    TypeError
+        Sizes that are not ints, a scheme that is not a string, a dtype other than float32 or
+        float64, an ``rng`` of the wrong kind.
+    ValueError
+        Sizes below 1, an unknown scheme (the message lists the known ones).
     """
-    rng = as_rng(rng)
+    n_in = positive_int(n_in, "init_weights", "n_in")
+    n_out = positive_int(n_out, "init_weights", "n_out")
+    dt = float_dtype(dtype, "init_weights")
+    if not isinstance(scheme, str):
+        raise TypeError(f"init_weights: scheme must be a name such as 'he', got {scheme!r}")
     key = scheme.lower()
     if key not in INITIALIZERS:
-        raise ValueError(f"unknown initializer {scheme!r}; expected one of {sorted(INITIALIZERS)}")
-    return INITIALIZERS[key](n_in, n_out, rng).astype(dtype)
+        raise ValueError(f"init_weights: unknown initializer {scheme!r}; expected one of "
+                         f"{sorted(INITIALIZERS)}")
+    return INITIALIZERS[key](n_in, n_out, as_rng(rng, "init_weights")).astype(dt)
 
 
 INITIALIZERS: dict[str, Callable[[int, int, np.random.Generator], Array]] = {
@@ -185,6 +268,14 @@ class Dense(Layer):
     >>> layer.forward(np.ones((100, 3))).shape
     (100, 4)
 
+    Raises
+    ------
+    TypeError
+        Sizes that are not ints (``2.5``, ``"3"``), a dtype other than float32/float64, a name
+        that is not a string.
+    ValueError
+        Sizes below 1, an unknown ``init``.
+
     Taught in notebook 04 (forward) and 05 (backward).
     """
 
@@ -201,19 +292,94 @@ class Dense(Layer):
         name: str | None = None,
     ) -> None:
         super().__init__()
-        if int(n_in) < 1 or int(n_out) < 1:
-            raise ValueError(f"Dense: sizes must be positive, got n_in={n_in}, n_out={n_out}")
+        for what, value in (("n_in", n_in), ("n_out", n_out)):
+            if isinstance(value, int | np.integer) and not isinstance(value, bool) and value < 1:
+                raise ValueError(f"Dense: sizes must be positive, got n_in={n_in}, n_out={n_out}")
+            positive_int(value, "Dense", what)
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Dense: name must be a string, got {name!r}")
         self.n_in, self.n_out, self.init = int(n_in), int(n_out), init
         if name is not None:
             self.name = name
-        self.W = init_weights(self.n_in, self.n_out, init, rng, dtype)  # (n_in, n_out)
-        self.b = np.zeros(self.n_out, dtype=dtype)  # (n_out,)
+        dt = float_dtype(dtype, f"Dense {self.n_in}->{self.n_out}")
+        self.W = init_weights(self.n_in, self.n_out, init, rng, dt)  # (n_in, n_out)
+        self.b = np.zeros(self.n_out, dtype=dt)  # (n_out,)
+        self._init_grads()
+
+    def _init_grads(self) -> None:
         self.dW = np.zeros_like(self.W)  # (n_in, n_out)
         self.db = np.zeros_like(self.b)  # (n_out,)
         self._X: Array | None = None
 
+    @classmethod
+    def from_arrays(cls, W: ArrayLike, b: ArrayLike | None = None, *, init: str = "xavier",
+                    name: str | None = None) -> Dense:
+        """A Dense layer holding copies of the given weights (no random weights are drawn).
+
+        Parameters
+        ----------
+        W : array, shape (n_in, n_out), float32 or float64
+        b : array, shape (n_out,), optional
+            Zeros when omitted; converted to ``W``'s dtype.
+        init : str
+            Recorded in :meth:`config` (the scheme the weights were first drawn from).
+        name : str, optional
+
+        Raises
+        ------
+        TypeError
+            ``W`` that is not float32/float64.
+        ValueError
+            ``W`` that is not 2-D or has a zero size, ``b`` of the wrong shape, NaN or inf.
+
+        Examples
+        --------
+        >>> layer = Dense.from_arrays(np.eye(2), [1.0, -1.0])
+        >>> layer.forward([[2.0, 3.0]])
+        array([[3., 2.]])
+        """
+        W_arr = _real_array(W, "Dense.from_arrays", "W")
+        if W_arr.dtype.kind != "f":
+            W_arr = W_arr.astype(np.float64)
+        dt = float_dtype(W_arr.dtype, "Dense.from_arrays")
+        if W_arr.ndim != 2 or 0 in W_arr.shape:
+            raise ValueError(f"Dense.from_arrays: W must have shape (n_in, n_out), both >= 1, "
+                             f"got {W_arr.shape}")
+        n_out = W_arr.shape[1]
+        b_arr = np.zeros(n_out, dt) if b is None else _real_array(b, "Dense.from_arrays", "b")
+        if b_arr.shape != (n_out,):
+            raise ValueError(f"Dense.from_arrays: b must have shape ({n_out},) to match W "
+                             f"{W_arr.shape}, got {b_arr.shape}")
+        for what, arr in (("W", W_arr), ("b", b_arr)):
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"Dense.from_arrays: {what} contains NaN or inf")
+        if init.lower() not in INITIALIZERS:
+            raise ValueError(f"Dense.from_arrays: unknown initializer {init!r}; expected one of "
+                             f"{sorted(INITIALIZERS)}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Dense.from_arrays: name must be a string, got {name!r}")
+        layer = cls.__new__(cls)
+        Layer.__init__(layer)
+        layer.n_in, layer.n_out, layer.init = W_arr.shape[0], n_out, init
+        if name is not None:
+            layer.name = name
+        layer.W = np.array(W_arr, dtype=dt, order="C")  # a copy: the layer owns its weights
+        layer.b = np.array(b_arr, dtype=dt)
+        layer._init_grads()
+        return layer
+
     def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
-        X = np.asarray(X)
+        """``Z = X @ W + b`` for a batch ``X`` of shape ``(N, n_in)`` (one sample ``(n_in,)``
+        is taken as a batch of one).
+
+        Raises
+        ------
+        ValueError
+            ``X`` of another shape; the message names the layer.
+        TypeError
+            ``X`` that is not numeric.
+        """
+        X = X if isinstance(X, np.ndarray) else _real_array(X, f"layer '{self.name}'", "input")
         if X.ndim == 1 and self.n_in == X.shape[0]:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.n_in:
@@ -222,6 +388,9 @@ class Dense(Layer):
                 f"(N, {self.n_in}), got {X.shape}"
             )
         if X.dtype != self.W.dtype:
+            if X.dtype.kind not in "biuf":
+                raise TypeError(f"layer '{self.name}' (Dense {self.n_in}->{self.n_out}) expected "
+                                f"real numbers, got dtype {X.dtype}")
             X = X.astype(self.W.dtype)
         self._X = X  # (N, n_in), kept for backward
         Z = self._buf("Z", (X.shape[0], self.n_out), self.W.dtype, reuse)
@@ -230,9 +399,22 @@ class Dense(Layer):
         return Z
 
     def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
+        """Set ``dW = X^T dout``, ``db = sum(dout)`` and return ``dX = dout W^T``.
+
+        Raises
+        ------
+        RuntimeError
+            Before any forward pass.
+        ValueError
+            ``dout`` whose shape is not ``(N, n_out)`` for the last forward's ``N``.
+        TypeError
+            ``dout`` that is not numeric.
+        """
         if self._X is None:
             raise RuntimeError(f"layer '{self.name}': call forward before backward")
         X = self._X
+        if not isinstance(dout, np.ndarray) or dout.dtype.kind not in "biuf":
+            dout = _real_array(dout, f"layer '{self.name}' backward", "dout")
         if dout.shape != (X.shape[0], self.n_out):
             raise ValueError(
                 f"layer '{self.name}' backward expected dout of shape {(X.shape[0], self.n_out)}, "
@@ -287,7 +469,15 @@ class ActivationLayer(Layer):
         self._A: Array | None = None
 
     def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
-        Z = np.asarray(X)
+        """``A = f(X)``, elementwise (softmax: along the last axis).
+
+        Raises
+        ------
+        TypeError
+            ``X`` that is not numeric.
+        """
+        Z = X if isinstance(X, np.ndarray) and X.dtype.kind in "biuf" else _real_array(
+            X, f"layer '{self.name}'", "input")
         self._Z = Z
         self._A = self._forward(Z, reuse)
         return self._A
@@ -296,8 +486,21 @@ class ActivationLayer(Layer):
         return self._act.f(Z)
 
     def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
+        """``dZ = dout * f'(Z)`` for the ``Z`` of the last forward pass.
+
+        Raises
+        ------
+        RuntimeError
+            Before any forward pass.
+        ValueError
+            ``dout`` of another shape than the last output.
+        TypeError
+            ``dout`` that is not numeric.
+        """
         if self._Z is None or self._A is None:
             raise RuntimeError(f"layer '{self.name}': call forward before backward")
+        if not isinstance(dout, np.ndarray) or dout.dtype.kind not in "biuf":
+            dout = _real_array(dout, f"layer '{self.name}' backward", "dout")
         if dout.shape != self._A.shape:
             raise ValueError(
                 f"layer '{self.name}' backward expected dout of shape {self._A.shape}, "
@@ -477,7 +680,7 @@ class LeakyReLU(ActivationLayer):
 
     def __init__(self, alpha: float = 0.01) -> None:
         super().__init__()
-        self.alpha = float(alpha)
+        self.alpha = _real_number(alpha, "LeakyReLU", "alpha")
 
     def _forward(self, Z: Array, reuse: bool) -> Array:
         return np.where(Z > 0, Z, Z * Z.dtype.type(self.alpha))
@@ -544,6 +747,19 @@ def activation_layer(name: str, **kwargs: Any) -> ActivationLayer:
     ------
     ValueError
         For an unknown name.
+    TypeError
+        For a name that is not a string, or a keyword the layer does not take (only
+        ``"leaky_relu"`` takes one, ``alpha``).
+
+    Examples
+    --------
+    >>> activation_layer("leaky_relu", alpha=0.2)
+    LeakyReLU(alpha=0.2)
     """
     key = get_activation(name).name  # validates and normalises the name
+    allowed = {"alpha"} if key == "leaky_relu" else set()
+    unknown = sorted(set(kwargs) - allowed)
+    if unknown:
+        raise TypeError(f"activation_layer: {key!r} takes {sorted(allowed) or 'no parameters'}, "
+                        f"got {unknown}")
     return _ACTIVATION_LAYERS[key](**kwargs)

@@ -7,6 +7,11 @@ by the batch size, so ``grad`` can be fed straight into ``model.backward``.
 
 All of them are safe at the edges: probabilities are clipped away from 0 and 1 before any
 ``log``, and the cross-entropy from logits uses the log-sum-exp trick.
+
+Every loss refuses, with a ``ValueError`` or ``TypeError`` that names it, an empty batch,
+targets of the wrong shape, and values that cannot be what they stand for (a probability
+outside [0, 1], a class label outside [0, K)). A NaN in the prediction is not refused: it
+gives a NaN loss, which is how :func:`dlbasics.training.fit` notices that training diverged.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dlbasics.activations import sigmoid
+from dlbasics.activations import _real_array, sigmoid
 
 __all__ = [
     "mse",
@@ -35,15 +40,25 @@ Array = NDArray[np.floating]
 _EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-12}
 
 
-def _pred(pred: ArrayLike) -> Array:
-    pred = np.asarray(pred)
+def _pred(pred: ArrayLike, name: str, what: str = "pred") -> Array:
+    """The prediction as a float array with at least one entry (O(1) checks)."""
+    pred = _real_array(pred, name, what)
     if not np.issubdtype(pred.dtype, np.floating):
         pred = pred.astype(np.float64)
+    if pred.size == 0:
+        raise ValueError(f"{name} needs at least one sample, got {what} with shape {pred.shape}")
     return pred
 
 
+def _in_unit_interval(a: Array, name: str, what: str, hint: str = "") -> None:
+    """Refuse values outside [0, 1] (NaN passes: it means divergence, not a mistake)."""
+    lo, hi = float(a.min()), float(a.max())
+    if lo < 0 or hi > 1:
+        raise ValueError(f"{name}: {what} must lie in [0, 1], got range [{lo:.4g}, {hi:.4g}]{hint}")
+
+
 def _target_like(target: ArrayLike, pred: Array, name: str) -> Array:
-    t = np.asarray(target)
+    t = _real_array(target, name, "targets")
     if t.shape != pred.shape:
         if t.ndim == 1 and pred.ndim == 2 and pred.shape[1] == 1 and t.shape[0] == pred.shape[0]:
             t = t.reshape(-1, 1)
@@ -59,13 +74,21 @@ def mse(pred: ArrayLike, target: ArrayLike) -> tuple[float, Array]:
 
     Gradient: ``dL/dpred = 2 (pred - target) / pred.size``.
 
+    Raises
+    ------
+    ValueError
+        An empty batch, or targets whose shape differs from the prediction's (``(N,)`` is
+        accepted for ``(N, 1)``).
+    TypeError
+        Non-numeric input.
+
     Examples
     --------
     >>> loss, grad = mse([[1.0], [3.0]], [[0.0], [0.0]])
     >>> float(loss), grad.ravel().tolist()
     (5.0, [1.0, 3.0])
     """
-    pred = _pred(pred)
+    pred = _pred(pred, "mse")
     diff = pred - _target_like(target, pred, "mse")
     return float(np.mean(diff * diff)), (2.0 / diff.size) * diff
 
@@ -73,13 +96,18 @@ def mse(pred: ArrayLike, target: ArrayLike) -> tuple[float, Array]:
 def rmse(pred: ArrayLike, target: ArrayLike) -> float:
     """Root mean squared error, in the target's own units: for *reporting*, not training.
 
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`mse`.
+
     Examples
     --------
     >>> rmse([3.0, 5.0], [0.0, 1.0])
     3.5355339059327378
     """
-    pred = _pred(pred)
-    diff = pred - np.asarray(target, dtype=pred.dtype).reshape(pred.shape)
+    pred = _pred(pred, "rmse")
+    diff = pred - _target_like(target, pred, "rmse")
     return float(np.sqrt(np.mean(diff * diff)))
 
 
@@ -103,6 +131,14 @@ def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     loss : float
     dp : array, ``p``'s shape and dtype
 
+    Raises
+    ------
+    ValueError
+        An empty batch, a shape mismatch, ``p`` outside [0, 1] (raw scores belong in
+        :func:`binary_cross_entropy_with_logits`) or ``y`` outside [0, 1].
+    TypeError
+        Non-numeric input.
+
     Examples
     --------
     >>> loss, dp = binary_cross_entropy([0.9, 0.2], [1, 0])
@@ -114,8 +150,16 @@ def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     >>> round(binary_cross_entropy([0.0], [1])[0], 2)   # -log(1e-12)
     27.63
     """
-    p = _pred(p)
+    p = _pred(p, "binary_cross_entropy", "p")
     y = _target_like(y, p, "binary_cross_entropy")
+    _in_unit_interval(p, "binary_cross_entropy", "p (probabilities)",
+                      "; for raw scores (logits) use binary_cross_entropy_with_logits")
+    _in_unit_interval(y, "binary_cross_entropy", "y (labels 0 or 1, or probabilities)")
+    return _binary_cross_entropy(p, y)
+
+
+def _binary_cross_entropy(p: Array, y: Array) -> tuple[float, Array]:
+    """The work of :func:`binary_cross_entropy`, without checks (``y`` already has p's dtype)."""
     eps = _EPS.get(p.dtype, 1e-12)
     pc = np.clip(p, eps, 1 - eps)
     loss = -np.mean(y * np.log(pc) + (1 - y) * np.log1p(-pc))
@@ -141,6 +185,13 @@ def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float,
     loss : float
     dz : array, ``z``'s shape
 
+    Raises
+    ------
+    ValueError
+        An empty batch, a shape mismatch, or ``y`` outside [0, 1].
+    TypeError
+        Non-numeric input.
+
     Examples
     --------
     A huge logit is no problem: the loss of ``z = 1000`` for label 0 is 1000, where
@@ -150,8 +201,9 @@ def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float,
     >>> round(loss, 4), dz.tolist()   # mean of log 2 and 1000; dz = (sigmoid(z) - y) / 2
     (500.3466, [-0.25, 0.5])
     """
-    z = _pred(z)
+    z = _pred(z, "binary_cross_entropy_with_logits", "z")
     y = _target_like(y, z, "binary_cross_entropy_with_logits")
+    _in_unit_interval(y, "binary_cross_entropy_with_logits", "y (labels 0 or 1, or probabilities)")
     loss = np.mean(np.logaddexp(0, z) - y * z)
     return float(loss), (sigmoid(z) - y) / z.size
 
@@ -169,12 +221,23 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     logits : array, shape (N, K)
         Raw scores.
     y : array, shape (N,) of int in [0, K), or (N, K) one-hot / probabilities
-        Integer labels are used directly (no one-hot matrix is built).
+        Integer labels are used directly (no one-hot matrix is built). Labels follow
+        :func:`class_labels`: floats are accepted when they are whole numbers (``2.0``), as
+        labels read from a CSV file are; ``0.5`` is refused. Rows of an ``(N, K)`` target
+        must be probabilities: non-negative, summing to 1.
 
     Returns
     -------
     loss : float
     dlogits : array, shape (N, K), same dtype as ``logits``
+
+    Raises
+    ------
+    ValueError
+        Logits that are not 2-D or empty; labels out of [0, K), not whole numbers, or not one
+        per logit row; target rows that are not probability distributions.
+    TypeError
+        Non-numeric input.
 
     Examples
     --------
@@ -182,29 +245,56 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     >>> round(loss, 4), g.tolist()
     (0.6931, [[0.5, -0.5]])
     """
-    z = _pred(logits)
+    z = _real_array(logits, "cross_entropy", "logits")
     if z.ndim != 2:
         raise ValueError(f"cross_entropy: logits must be 2-D (N, K), got shape {z.shape}")
+    z = _pred(z, "cross_entropy", "logits")
     n, k = z.shape
-    y = np.asarray(y)
+    try:
+        y = np.asarray(y)
+    except ValueError:  # numpy's "inhomogeneous shape"
+        raise TypeError("cross_entropy: y must be an array of labels or probabilities, got nested "
+                        "lists of different lengths") from None
     if y.ndim == 1:
         if y.shape[0] != n:
             raise ValueError(f"cross_entropy: got {n} logit rows but {y.shape[0]} labels")
         y = class_labels(y, k, "cross_entropy")
         dlogits = np.empty_like(z)
         return _cross_entropy_labels(z, y, out=dlogits), dlogits
+    Y = _target_like(y, z, "cross_entropy")
+    _check_distributions(Y, "cross_entropy")
+    return _cross_entropy_probs(z, Y)
+
+
+def _check_distributions(Y: Array, what: str) -> None:
+    """Refuse target rows that are not probability distributions (non-negative, sum 1)."""
+    if not np.all(np.isfinite(Y)):
+        raise ValueError(f"{what}: targets contain NaN or inf")
+    lo = float(Y.min())
+    sums = Y.sum(axis=1)
+    worst = int(np.argmax(np.abs(sums - 1)))
+    if lo < 0 or abs(float(sums[worst]) - 1) > 1e-3:
+        raise ValueError(
+            f"{what}: each row of an (N, K) target must be a probability distribution "
+            f"(entries >= 0 summing to 1, e.g. one-hot), got row {worst} summing to "
+            f"{float(sums[worst]):.4g} and smallest entry {lo:.4g}"
+        )
+
+
+def _cross_entropy_probs(z: Array, Y: Array) -> tuple[float, Array]:
+    """The work of :func:`cross_entropy` for ``(N, K)`` targets, without checks."""
+    n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)  # (N, K)
     log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (N, 1)
     log_p = shifted - log_norm  # (N, K)
     p = np.exp(log_p)  # (N, K)
-    Y = _target_like(y, z, "cross_entropy")
     loss = -(Y * log_p).sum() / n
     p -= Y
     p /= n
     return float(loss), p
 
 
-def class_labels(y: ArrayLike, k: int | None, what: str = "labels") -> NDArray[np.intp]:
+def class_labels(y: ArrayLike, k: int | None, what: str = "class_labels") -> NDArray[np.intp]:
     """Check integer class labels and return them as an ``intp`` array of shape ``(N,)``.
 
     Used wherever labels come in (losses, ``fit``, ``one_hot``), so every caller gives the
@@ -213,7 +303,10 @@ def class_labels(y: ArrayLike, k: int | None, what: str = "labels") -> NDArray[n
     Parameters
     ----------
     y : array-like, shape (N,)
-        Labels; floats are accepted when they are whole numbers.
+        Labels. Integers and booleans are taken as they are; floats are accepted when they are
+        whole numbers (``2.0``, as labels read from a text file are), anything else is refused
+        (``0.5`` is not a class). Every function that takes labels (``cross_entropy``,
+        ``accuracy``, ``fit``, ``evaluate``, ``one_hot``) follows this rule.
     k : int or None
         Number of classes: labels must lie in ``[0, k)``. ``None`` checks only ``>= 0``.
     what : str
@@ -223,6 +316,8 @@ def class_labels(y: ArrayLike, k: int | None, what: str = "labels") -> NDArray[n
     ------
     ValueError
         Labels that are not 1-D, not whole numbers, or out of range.
+    TypeError
+        ``k`` that is not a positive int.
 
     Examples
     --------
@@ -233,9 +328,17 @@ def class_labels(y: ArrayLike, k: int | None, what: str = "labels") -> NDArray[n
     ...
     ValueError: fit: class labels must lie in [0, 2] for 3 classes, got range [0, 3]
     """
-    y = np.asarray(y)
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1):
+        raise TypeError(f"{what}: the number of classes must be a positive int, got {k!r}")
+    try:
+        y = np.asarray(y)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{what}: class labels must be a 1-D array of integers, got nested lists "
+                         "of different lengths") from None
     if y.ndim != 1:
         raise ValueError(f"{what}: class labels must be 1-D, got shape {y.shape}")
+    if y.dtype == np.bool_:
+        y = y.astype(np.intp)
     if not np.issubdtype(y.dtype, np.integer):
         if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)) \
                 or np.any(np.mod(y, 1) != 0):
@@ -308,6 +411,13 @@ def kl_divergence(q: ArrayLike, p: ArrayLike) -> tuple[float, Array]:
     from 0. It equals cross-entropy minus the entropy of ``p``, so it is 0 exactly when
     ``q = p``. Gradient w.r.t. ``q``: ``-p / q / N``.
 
+    Raises
+    ------
+    ValueError
+        An empty batch, a shape mismatch, or a negative entry in ``q`` or ``p``.
+    TypeError
+        Non-numeric input.
+
     Examples
     --------
     >>> loss, _ = kl_divergence([[0.5, 0.5]], [[0.5, 0.5]])
@@ -316,12 +426,16 @@ def kl_divergence(q: ArrayLike, p: ArrayLike) -> tuple[float, Array]:
     >>> round(kl_divergence([[0.25, 0.75]], [[0.5, 0.5]])[0], 4)   # KL(p || q), q predicted
     0.1438
     """
-    q = _pred(q)
+    q = _pred(q, "kl_divergence", "q")
     q_shape = q.shape
     if q.ndim == 1:
         q = q[None, :]
-    p = np.asarray(p)
+    p = _real_array(p, "kl_divergence", "p")
     p = _target_like(p[None, :] if p.ndim == 1 else p, q, "kl_divergence")
+    for arr, what in ((q, "q (predicted probabilities)"), (p, "p (target probabilities)")):
+        if float(arr.min()) < 0:
+            raise ValueError(f"kl_divergence: {what} must be >= 0, got smallest entry "
+                             f"{float(arr.min()):.4g}")
     eps = _EPS.get(q.dtype, 1e-12)
     qc = np.clip(q, eps, None)
     safe_p = np.where(p > 0, p, 1)
@@ -342,16 +456,37 @@ LOSSES: dict[str, LossFn] = {
 }
 
 
-def get_loss(name: str | LossFn) -> LossFn:
+def get_loss(name: str | LossFn, what: str = "get_loss") -> LossFn:
     """Look a loss up by name (or pass a callable through).
+
+    Parameters
+    ----------
+    name : str or callable
+        A key of :data:`LOSSES`, or a function ``(pred, target) -> (loss, grad)``.
+    what : str
+        Who is asking, for the error message.
 
     Raises
     ------
+    TypeError
+        For something that is neither a name nor a callable.
     ValueError
         For an unknown name; the message lists the known ones.
+
+    Examples
+    --------
+    >>> get_loss("bce") is binary_cross_entropy
+    True
+    >>> get_loss("hinge")
+    Traceback (most recent call last):
+    ...
+    ValueError: get_loss: unknown loss 'hinge'; expected one of ['bce', 'bce_with_logits', ...]
     """
     if callable(name):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"{what}: loss must be a name such as 'mse' or a function (pred, target) -> "
+                        f"(loss, grad), got {name!r} ({type(name).__name__})")
     if name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; expected one of {sorted(LOSSES)}")
+        raise ValueError(f"{what}: unknown loss {name!r}; expected one of {sorted(LOSSES)}")
     return LOSSES[name]

@@ -11,24 +11,31 @@ which is the chain rule applied layer by layer (backpropagation, notebook 05).
 from __future__ import annotations
 
 import json
+import math
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from dlbasics.activations import sigmoid, softmax
+from dlbasics.activations import ACTIVATIONS, _real_array, sigmoid, softmax
 from dlbasics.layers import (
+    INITIALIZERS,
     ActivationLayer,
     Dense,
+    Identity,
     Layer,
     LeakyReLU,
+    ReLU,
     Sigmoid,
     Softmax,
+    Step,
+    Tanh,
     activation_layer,
     as_rng,
+    float_dtype,
 )
 
 __all__ = ["Sequential", "mlp", "save", "load"]
@@ -53,9 +60,22 @@ class Sequential:
     >>> net = Sequential([Dense(3, 4, rng=0), ReLU(), Dense(4, 1, rng=1)])
     >>> net.forward(np.zeros((100, 3))).shape
     (100, 1)
+
+    Raises
+    ------
+    TypeError
+        Layers given one by one instead of as one list, or an entry that is not a Layer.
+    ValueError
+        No layers, or a Dense layer whose input width differs from the previous one's output.
     """
 
-    def __init__(self, layers: Sequence[Layer]) -> None:
+    def __init__(self, layers: Sequence[Layer], *more: Any) -> None:
+        if more or isinstance(layers, Layer):
+            got = ", ".join(type(a).__name__ for a in (layers, *more))
+            raise TypeError(f"Sequential takes one list of layers, e.g. Sequential([Dense(2, 4), "
+                            f"ReLU(), Dense(4, 1)]); got {got}")
+        if isinstance(layers, str) or not isinstance(layers, Sequence | Iterator):
+            raise TypeError(f"Sequential takes one list of layers, got {type(layers).__name__}")
         layers = list(layers)
         if not layers:
             raise ValueError("Sequential needs at least one layer")
@@ -83,13 +103,17 @@ class Sequential:
                 width = layer.n_out
 
     # -- sizes -----------------------------------------------------------------------------
+    def _no_dense(self, what: str) -> ValueError:
+        return ValueError(f"Sequential: the network {self!r} has no Dense layer, so its {what} "
+                          "is not defined; a network needs at least one Dense layer")
+
     @property
     def n_in(self) -> int:
         """Input width expected by the first dense layer."""
         for layer in self.layers:
             if isinstance(layer, Dense):
                 return layer.n_in
-        raise ValueError("network has no Dense layer")
+        raise self._no_dense("input width")
 
     @property
     def n_out(self) -> int:
@@ -97,7 +121,7 @@ class Sequential:
         for layer in reversed(self.layers):
             if isinstance(layer, Dense):
                 return layer.n_out
-        raise ValueError("network has no Dense layer")
+        raise self._no_dense("output width")
 
     @property
     def dense_layers(self) -> list[Dense]:
@@ -107,7 +131,10 @@ class Sequential:
     @property
     def dtype(self) -> np.dtype[Any]:
         """Floating dtype of the parameters."""
-        return self.dense_layers[0].W.dtype
+        dense = self.dense_layers
+        if not dense:
+            raise self._no_dense("dtype")
+        return dense[0].W.dtype
 
     @property
     def n_params(self) -> int:
@@ -124,25 +151,53 @@ class Sequential:
         return self.layers[i]
 
     # -- passes ----------------------------------------------------------------------------
-    def check_input(self, X: ArrayLike) -> Array:
-        """Validate a batch: 2-D, the right width, finite. Returns it as an array."""
-        X = np.asarray(X)
+    def check_input(self, X: ArrayLike, what: str = "network input") -> Array:
+        """Validate a batch: 2-D, the right width, at least one row, real and finite.
+
+        A single sample of shape ``(n_in,)`` is taken as a batch of one. ``what`` names the
+        caller in the messages (``"fit"``, ``"predict"`` ...). Returns ``X`` as an array.
+
+        Raises
+        ------
+        ValueError
+            Wrong shape (the message names the first layer, the expected and the received
+            shape), no rows, NaN or inf.
+        TypeError
+            Not real numbers (strings, complex, objects, ragged lists).
+
+        Examples
+        --------
+        >>> mlp([3, 2], rng=0).check_input(np.zeros((5, 4)), "predict")
+        Traceback (most recent call last):
+        ...
+        ValueError: predict: expected shape (N, 3) — one row per sample, 3 features for the first
+        layer 'dense1' (Dense 3->2) — got (5, 4)
+        """
+        try:
+            X = np.asarray(X)
+        except ValueError:  # numpy's "inhomogeneous shape"
+            raise TypeError(f"{what}: expected an array of shape (N, {self.n_in}), got nested lists "
+                            "of different lengths") from None
         if X.ndim == 1 and X.shape[0] == self.n_in:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.n_in:
+            first = self.dense_layers[0]
             raise ValueError(
-                f"network input: expected shape (N, {self.n_in}) — one row per sample, "
-                f"{self.n_in} features — got {X.shape}"
+                f"{what}: expected shape (N, {self.n_in}) — one row per sample, "
+                f"{self.n_in} features for the first layer '{first.name}' "
+                f"(Dense {first.n_in}->{first.n_out}) — got {X.shape}"
             )
-        if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
-            raise TypeError(f"network input: expected real numbers, got dtype {X.dtype}")
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"{what}: expected real numbers, got dtype {X.dtype}")
+        if X.shape[0] == 0:
+            raise ValueError(f"{what} needs at least one sample, got X with shape {X.shape}")
         # min and max propagate NaN and show inf, without a temporary the size of X
         if X.size and np.issubdtype(X.dtype, np.floating) and not (
             np.isfinite(X.min()) and np.isfinite(X.max())
         ):
             bad = np.argwhere(~np.isfinite(X))[0]
             raise ValueError(
-                f"network input contains NaN or inf (first at row {bad[0]}, column {bad[1]}); "
+                f"{what}: X contains NaN or inf (first at row {bad[0]}, column {bad[1]}); "
                 "clean or impute the data before training"
             )
         return X
@@ -152,6 +207,11 @@ class Sequential:
 
         ``reuse=True`` lets layers write into buffers kept between calls (fast; used by
         training). The returned array is then overwritten by the next call.
+
+        Raises
+        ------
+        ValueError, TypeError
+            From the first layer that cannot take its input; the message names the layer.
         """
         out = np.asarray(X)
         for layer in self.layers:
@@ -168,7 +228,19 @@ class Sequential:
         Sets every layer's parameter gradients and returns ``dL/dX`` (unless
         ``input_grad=False``). ``skip_last=k`` starts below the last ``k`` layers, for a loss
         whose gradient already includes them (sigmoid + binary cross-entropy).
+
+        Raises
+        ------
+        ValueError
+            ``dout`` of the wrong shape (the message names the layer), ``skip_last`` outside
+            ``[0, len(layers))``.
+        RuntimeError
+            Before any forward pass.
         """
+        if isinstance(skip_last, bool) or not isinstance(skip_last, int) \
+                or not 0 <= skip_last < len(self.layers):
+            raise ValueError(f"Sequential.backward: skip_last must be an int in [0, "
+                             f"{len(self.layers) - 1}], got {skip_last!r}")
         grad = dout
         stop = len(self.layers) - skip_last
         for i in range(stop - 1, -1, -1):
@@ -192,8 +264,14 @@ class Sequential:
         return "logits" if self.n_out > 1 else "linear"
 
     def predict_proba(self, X: ArrayLike) -> Array:
-        """Class probabilities, shape ``(N, K)`` (for one sigmoid output: ``(N, 1)``, P(class 1))."""
-        out = self.forward(self.check_input(X))
+        """Class probabilities, shape ``(N, K)`` (for one sigmoid output: ``(N, 1)``, P(class 1)).
+
+        Raises
+        ------
+        ValueError, TypeError
+            As :meth:`check_input`: wrong shape, no samples, NaN or inf, not numbers.
+        """
+        out = self.forward(self.check_input(X, "predict_proba"))
         kind = self.output_kind
         if kind == "logits":
             return softmax(out)
@@ -205,9 +283,25 @@ class Sequential:
 
     def predict(self, X: ArrayLike) -> Array:
         """Predicted class labels ``(N,)`` for a classifier, or values ``(N, n_out)`` for a
-        regression network (one that ends in a linear output with no sigmoid)."""
+        regression network (one that ends in a linear output with no sigmoid).
+
+        Raises
+        ------
+        ValueError, TypeError
+            As :meth:`check_input`: wrong shape, no samples, NaN or inf, not numbers.
+
+        Examples
+        --------
+        >>> net = mlp([2, 3], rng=0)
+        >>> net.predict(np.zeros((4, 2))).shape
+        (4,)
+        >>> net.predict(np.zeros((0, 2)))
+        Traceback (most recent call last):
+        ...
+        ValueError: predict needs at least one sample, got X with shape (0, 2)
+        """
         kind = self.output_kind
-        out = self.forward(self.check_input(X))
+        out = self.forward(self.check_input(X, "predict"))
         if kind == "linear":
             return out
         if out.shape[1] == 1:
@@ -231,14 +325,32 @@ class Sequential:
         return [p.copy() for p, _ in self.parameters()]
 
     def set_weights(self, weights: Sequence[ArrayLike]) -> None:
-        """Overwrite every parameter in place (shapes must match :meth:`get_weights`)."""
+        """Overwrite every parameter in place (shapes must match :meth:`get_weights`).
+
+        Every array is checked before any is written, so a refused call changes nothing.
+
+        Raises
+        ------
+        TypeError
+            Not a list of arrays, or arrays that are not real numbers.
+        ValueError
+            The wrong number of arrays, a wrong shape, NaN or inf.
+        """
+        if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence):
+            raise TypeError(f"set_weights: expected a list of {len(self.parameters())} arrays (as "
+                            f"get_weights returns), got {type(weights).__name__}")
         params = self.parameters()
         if len(weights) != len(params):
-            raise ValueError(f"expected {len(params)} arrays, got {len(weights)}")
+            raise ValueError(f"set_weights: expected {len(params)} arrays, got {len(weights)}")
+        checked = []
         for (name, p, _), w in zip(self.named_parameters(), weights, strict=True):
-            w = np.asarray(w)
+            w = _real_array(w, "set_weights", f"parameter {name}")
             if w.shape != p.shape:
-                raise ValueError(f"parameter {name}: expected shape {p.shape}, got {w.shape}")
+                raise ValueError(f"set_weights: parameter {name}: expected shape {p.shape}, got {w.shape}")
+            if not np.all(np.isfinite(w)):
+                raise ValueError(f"set_weights: parameter {name} contains NaN or inf")
+            checked.append(w)
+        for (p, _), w in zip(params, checked, strict=True):
             p[...] = w
 
     def summary(self) -> str:
@@ -289,7 +401,7 @@ def mlp(
     sizes: Sequence[int],
     activation: str = "relu",
     output: str | None = None,
-    *,
+    *extra: Any,
     init: str | None = None,
     rng: np.random.Generator | int | None = None,
     dtype: DTypeLike = np.float32,
@@ -312,16 +424,61 @@ def mlp(
     dtype : numpy dtype
         ``float32`` (default) or ``float64``.
 
+    Raises
+    ------
+    TypeError
+        Sizes not given as one list (``mlp(784, 128, 10)``), a size that is not an int, an
+        activation or output that is not a name.
+    ValueError
+        Fewer than two sizes, a size below 1, an unknown activation, output or init (the
+        message lists the known ones), ``output="softmax"`` with a single output.
+
     Examples
     --------
     >>> net = mlp([3, 4, 4, 1], output="sigmoid", rng=0)
     >>> net.forward(np.zeros((100, 3))).shape
     (100, 1)
+    >>> mlp(784, 128, 10)
+    Traceback (most recent call last):
+    ...
+    TypeError: mlp takes one list of layer sizes, e.g. mlp([784, 128, 10]); got 784, 128, 10
     """
+    if isinstance(sizes, int | np.integer) and not isinstance(sizes, bool):
+        given = [sizes, *(a for a in (activation, output) if isinstance(a, int | np.integer)), *extra]
+        listed = ", ".join(str(a) for a in given)
+        raise TypeError(f"mlp takes one list of layer sizes, e.g. mlp([{listed}]); got {listed}")
+    if extra:
+        values = ", ".join(repr(a) for a in (sizes, activation, output, *extra))
+        raise TypeError(f"mlp takes one list of layer sizes, then activation and output; got "
+                        f"{3 + len(extra)} values: {values}")
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray | Iterator):
+        raise TypeError(f"mlp takes one list of layer sizes, e.g. mlp([784, 128, 10]); got "
+                        f"{sizes!r} ({type(sizes).__name__})")
+    sizes = list(sizes)
+    for i, s in enumerate(sizes):
+        if isinstance(s, bool) or not isinstance(s, int | np.integer):
+            raise TypeError(f"mlp: layer sizes must be positive ints, got {sizes} ({s!r} at "
+                            f"position {i} is a {type(s).__name__})")
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"mlp: sizes must be at least [n_in, n_out] of positive ints, got {sizes}")
+    known = sorted(ACTIVATIONS)
+    if not isinstance(activation, str):
+        raise TypeError(f"mlp: activation must be a name, one of {known}, got {activation!r}")
+    if output is not None and not isinstance(output, str):
+        raise TypeError(f"mlp: output must be None or a name, one of {known}, got {output!r}")
     act = activation_layer(activation).activation  # validates the name early
+    out_act = None
+    if output is not None and output.lower() not in ("identity", "linear", "none"):
+        try:
+            out_act = activation_layer(output)
+        except ValueError:
+            raise ValueError(f"mlp: unknown activation {output!r} for output; expected None or one "
+                             f"of {known}") from None
+        if out_act.activation == "softmax" and sizes[-1] < 2:
+            raise ValueError(f"mlp: output='softmax' needs at least 2 outputs (it always gives 1.0 "
+                             f"for one), got sizes {sizes}; for two classes use output='sigmoid' "
+                             "with one output, or 2 outputs")
     if init is None:
         init = "he" if act in ("relu", "leaky_relu") else "xavier"
     gen = as_rng(rng)
@@ -330,17 +487,39 @@ def mlp(
         layers.append(Dense(a, b, init=init, rng=gen, dtype=dtype))
         if i < len(sizes) - 2:
             layers.append(activation_layer(act))
-    if output is not None and output not in ("identity", "linear", "none"):
-        layers.append(activation_layer(output))
+    if out_act is not None:
+        layers.append(out_act)
     return Sequential(layers)
 
 
 # -- save / load -------------------------------------------------------------------------------
+#: the layers load can rebuild, with the keys their saved config may have ("type" always)
+_LOADABLE: dict[str, tuple[type[Layer], frozenset[str]]] = {
+    "Dense": (Dense, frozenset({"type", "n_in", "n_out", "init", "dtype", "name"})),
+    "LeakyReLU": (LeakyReLU, frozenset({"type", "alpha"})),
+    **{cls.__name__: (cls, frozenset({"type"})) for cls in (Identity, Step, Sigmoid, Tanh, ReLU, Softmax)},
+}
+_MAX_ARCHITECTURE_BYTES = 1 << 20  # the JSON record of a 10,000-layer network is ~1 MB
+_DEFLATE_MAX_RATIO = 1100  # deflate never expands data more than ~1032-fold
+
+
+def _check_path(path: Any, who: str) -> str:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{who}: path must be a str or os.PathLike, got {type(path).__name__}")
+    return os.fspath(path)
+
+
 def save(model: Sequential, path: str | os.PathLike[str]) -> None:
     """Save a network — architecture and weights — to a single ``.npz`` file.
 
     The architecture is stored as JSON text inside the archive, never as a pickle, so
     :func:`load` can read files from strangers without running their code.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not a :class:`Sequential`, ``path`` is not a path, or a layer is of a
+        kind :func:`load` could not rebuild (a user-defined layer class).
 
     Examples
     --------
@@ -351,40 +530,166 @@ def save(model: Sequential, path: str | os.PathLike[str]) -> None:
     >>> np.array_equal(load(path).predict([[1.0, 2.0]]), net.predict([[1.0, 2.0]]))
     True
     """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"save: model must be a dlbasics Sequential, got {type(model).__name__}")
+    path = _check_path(path, "save")
+    for i, layer in enumerate(model.layers):
+        entry = _LOADABLE.get(type(layer).__name__)
+        if entry is None or type(layer) is not entry[0]:
+            raise TypeError(f"save: layer {i} ({type(layer).__name__}) cannot be saved: load "
+                            f"rebuilds only {sorted(_LOADABLE)}")
     meta = {"format": _FORMAT, "version": _FORMAT_VERSION, "layers": model.config()}
     arrays: dict[str, Any] = {"__architecture__": np.array(json.dumps(meta))}
     for i, layer in enumerate(model.layers):
         for name, p, _ in layer.named_parameters():
             arrays[f"layer{i}.{name}"] = p
-    path = os.fspath(path)
     tmp = path + ".tmp"
     with open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
     os.replace(tmp, path)
 
 
-def _layer_from_config(cfg: dict[str, Any]) -> Layer:
-    kind = cfg.get("type")
-    if kind == "Dense":
-        dtype = str(cfg.get("dtype", "float32"))
-        if dtype not in ("float32", "float64"):
-            raise ValueError(f"Dense layer dtype must be float32 or float64, got {dtype!r}")
-        return Dense(int(cfg["n_in"]), int(cfg["n_out"]), init=str(cfg.get("init", "xavier")),
-                     dtype=np.dtype(dtype), name=cfg.get("name"))
-    if kind == "LeakyReLU":
-        return LeakyReLU(float(cfg.get("alpha", 0.01)))
-    names = {"Identity": "identity", "Step": "step", "Sigmoid": "sigmoid", "Tanh": "tanh",
-             "ReLU": "relu", "Softmax": "softmax"}
-    if kind in names:
-        return activation_layer(names[kind])
-    raise ValueError(f"unknown layer type {kind!r} in saved network")
+def _field(cfg: dict[str, Any], key: str, where: str, kind: str) -> Any:
+    """``cfg[key]``, checked: ``kind`` is "size" (positive int), "name" (str) or "number"."""
+    if key not in cfg:
+        raise ValueError(f"{where}.{key}: missing")
+    value = cfg[key]
+    if kind == "size":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{where}.{key}: expected a positive int, got {value!r}")
+    elif kind == "name":
+        if not isinstance(value, str):
+            raise ValueError(f"{where}.{key}: expected a string, got {value!r}")
+    elif isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{where}.{key}: expected a finite number, got {value!r}")
+    return value
+
+
+def _check_architecture(meta: Any) -> list[dict[str, Any]]:
+    """Validate the whole architecture record; return the layer configs, defaults filled in.
+
+    Every field is checked (types, ranges, the widths of consecutive Dense layers) before
+    anything is built, so a tampered record costs nothing but this check.
+    """
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        raise ValueError("not a dlbasics network file (wrong format tag)")
+    extra = sorted(set(meta) - {"format", "version", "layers"})
+    if extra:
+        raise ValueError(f"architecture record: unknown fields {extra}; expected format, version, "
+                         "layers")
+    version = meta.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"version: expected a positive int, got {version!r}")
+    if version > _FORMAT_VERSION:
+        raise ValueError(f"file format version {version} is newer than this dlbasics "
+                         f"(which reads up to {_FORMAT_VERSION})")
+    layers = meta.get("layers")
+    if not isinstance(layers, list) or not all(isinstance(c, dict) for c in layers):
+        raise ValueError("malformed architecture record (expected a list of layers)")
+    if not layers:
+        raise ValueError("malformed architecture record (the list of layers is empty)")
+    checked: list[dict[str, Any]] = []
+    width: int | None = None
+    for i, cfg in enumerate(layers):
+        where = f"layers[{i}]"
+        kind = cfg.get("type")
+        if not isinstance(kind, str) or kind not in _LOADABLE:
+            raise ValueError(f"{where}.type: unknown layer type {kind!r} in saved network; "
+                             f"expected one of {sorted(_LOADABLE)}")
+        unknown = sorted(set(cfg) - _LOADABLE[kind][1])
+        if unknown:
+            raise ValueError(f"{where}: unknown fields {unknown} for a {kind} layer; expected "
+                             f"{sorted(_LOADABLE[kind][1])}")
+        out = dict(cfg)
+        if kind == "Dense":
+            n_in = _field(cfg, "n_in", where, "size")
+            n_out = _field(cfg, "n_out", where, "size")
+            if width is not None and n_in != width:
+                raise ValueError(f"{where}.n_in: {n_in} does not match the previous Dense layer's "
+                                 f"n_out {width}")
+            width = n_out
+            out["dtype"] = cfg.get("dtype", "float32")
+            if out["dtype"] not in ("float32", "float64"):
+                raise ValueError(f"{where}.dtype: Dense layer dtype must be float32 or float64, "
+                                 f"got {out['dtype']!r}")
+            out["init"] = _field(cfg, "init", where, "name") if "init" in cfg else "xavier"
+            if out["init"].lower() not in INITIALIZERS:
+                raise ValueError(f"{where}.init: unknown initializer {out['init']!r}; expected one "
+                                 f"of {sorted(INITIALIZERS)}")
+            out["name"] = _field(cfg, "name", where, "name") if cfg.get("name") is not None else None
+        elif kind == "LeakyReLU":
+            out["alpha"] = _field(cfg, "alpha", where, "number") if "alpha" in cfg else 0.01
+        checked.append(out)
+    if width is None:
+        raise ValueError("malformed architecture record (no Dense layer)")
+    return checked
+
+
+def _member(zf: zipfile.ZipFile, key: str, archive_size: int) -> tuple[zipfile.ZipInfo, IO[bytes]]:
+    """Open the archive member ``key.npy`` after checking that its size is plausible."""
+    try:
+        info = zf.getinfo(key + ".npy")
+    except KeyError:
+        raise ValueError(f"saved network is missing array {key}") from None
+    if info.compress_size > archive_size or (
+        info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size
+    ) or info.file_size > _DEFLATE_MAX_RATIO * max(info.compress_size, 1):
+        raise ValueError(f"{key}: the archive entry claims {info.file_size} bytes, which the "
+                         f"{archive_size}-byte file cannot hold")
+    return info, zf.open(info)
+
+
+def _read_array(zf: zipfile.ZipFile, key: str, shape: tuple[int, ...] | None,
+                dtype: np.dtype[Any] | None, archive_size: int) -> Array:
+    """Read one ``.npy`` member, checking its header (shape, dtype) before reading the data.
+
+    The data is read only when the header matches what the architecture says (``shape`` and
+    ``dtype``; ``None`` accepts any) and the entry holds exactly that many bytes, so a
+    tampered header can never make this allocate more than the entry really contains.
+    """
+    info, fh = _member(zf, key, archive_size)
+    with fh:
+        version = np.lib.format.read_magic(fh)
+        if version == (1, 0):
+            got_shape, fortran, got_dtype = np.lib.format.read_array_header_1_0(fh)
+        elif version == (2, 0):
+            got_shape, fortran, got_dtype = np.lib.format.read_array_header_2_0(fh)
+        else:
+            raise ValueError(f"{key}: unsupported .npy format version {version}")
+        if got_dtype.hasobject or got_dtype.kind not in ("U" if dtype is None else "f"):
+            raise ValueError(f"{key}: expected dtype {dtype or 'text'}, file has {got_dtype}"
+                             + (" (a pickle, refused)" if got_dtype.hasobject else ""))
+        if shape is not None and tuple(got_shape) != shape:
+            raise ValueError(f"{key}: expected shape {shape}, file has {tuple(got_shape)}")
+        if dtype is not None and got_dtype.itemsize != dtype.itemsize:
+            raise ValueError(f"{key}: expected dtype {dtype}, file has {got_dtype}")
+        nbytes = math.prod(got_shape) * got_dtype.itemsize
+        if info.file_size - fh.tell() != nbytes:
+            raise ValueError(f"{key}: the header announces {nbytes} bytes of data, the entry holds "
+                             f"{info.file_size - fh.tell()}")
+        data = fh.read(nbytes)
+    if len(data) != nbytes:
+        raise ValueError(f"{key}: truncated ({len(data)} of {nbytes} bytes)")
+    arr = np.frombuffer(data, dtype=got_dtype).reshape(got_shape, order="F" if fortran else "C")
+    return arr if dtype is None else arr.astype(dtype)  # native byte order, C order, writeable
 
 
 def load(path: str | os.PathLike[str]) -> Sequential:
     """Load a network saved by :func:`save`.
 
-    The file is opened with ``allow_pickle=False``: a pickled or malformed file raises
-    ``ValueError`` and nothing in it is executed.
+    Nothing in the file is executed: pickles are refused. The whole architecture record is
+    validated first (every field's type and range, the widths of consecutive layers), then
+    the header of every stored array is compared with it (shape, dtype, size), and only then
+    are the arrays read and the network built from them, without drawing random weights.
+    A tampered file therefore costs at most what it really contains.
+
+    Raises
+    ------
+    ValueError
+        Anything wrong with the file; the message names the file and the bad field
+        (``layers[1].n_in``, ``layer0.W`` ...).
+    TypeError
+        ``path`` is not a path.
 
     Examples
     --------
@@ -404,34 +709,41 @@ def load(path: str | os.PathLike[str]) -> Sequential:
         ...
     ValueError: cannot load network from '...other.npz': not a dlbasics network file (no architecture record)
     """
+    name = _check_path(path, "load")
     try:
-        # Open the file here so it is closed even when numpy cannot parse it.
-        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
-            if "__architecture__" not in data.files:
+        with open(name, "rb") as fh, zipfile.ZipFile(fh) as zf:
+            size = os.fstat(fh.fileno()).st_size
+            if "__architecture__.npy" not in zf.namelist():
                 raise ValueError("not a dlbasics network file (no architecture record)")
-            meta = json.loads(str(data["__architecture__"]))
-            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-                raise ValueError("not a dlbasics network file (wrong format tag)")
-            if not isinstance(meta.get("layers"), list) or not all(
-                isinstance(c, dict) for c in meta["layers"]
-            ):
-                raise ValueError("malformed architecture record (expected a list of layers)")
-            if int(meta.get("version", 0)) > _FORMAT_VERSION:
-                raise ValueError(f"file format version {meta['version']} is newer than this dlbasics")
-            layers = [_layer_from_config(c) for c in meta["layers"]]
+            info = zf.getinfo("__architecture__.npy")
+            if info.file_size > _MAX_ARCHITECTURE_BYTES:
+                raise ValueError(f"the architecture record has {info.file_size} bytes, more than "
+                                 f"the {_MAX_ARCHITECTURE_BYTES} a network needs")
+            try:
+                record = _read_array(zf, "__architecture__", None, None, size)
+            except ValueError as exc:
+                raise ValueError(f"not a dlbasics network file ({exc})") from None
+            if record.shape != ():
+                raise ValueError("not a dlbasics network file (the architecture record is not text)")
+            configs = _check_architecture(json.loads(str(record)))
+            layers: list[Layer] = []
+            for i, cfg in enumerate(configs):
+                if cfg["type"] == "Dense":
+                    dt = float_dtype(cfg["dtype"], f"layers[{i}]")
+                    W = _read_array(zf, f"layer{i}.W", (cfg["n_in"], cfg["n_out"]), dt, size)
+                    b = _read_array(zf, f"layer{i}.b", (cfg["n_out"],), dt, size)
+                    for key, arr in ((f"layer{i}.W", W), (f"layer{i}.b", b)):
+                        if not np.all(np.isfinite(arr)):
+                            raise ValueError(f"{key} contains NaN or inf")
+                    layers.append(Dense.from_arrays(W, b, init=cfg["init"], name=cfg["name"]))
+                elif cfg["type"] == "LeakyReLU":
+                    layers.append(LeakyReLU(cfg["alpha"]))
+                else:
+                    layers.append(_LOADABLE[cfg["type"]][0]())
             model = Sequential(layers)
-            for i, layer in enumerate(model.layers):
-                for name, p, _ in layer.named_parameters():
-                    key = f"layer{i}.{name}"
-                    if key not in data.files:
-                        raise ValueError(f"saved network is missing array {key}")
-                    arr = data[key]
-                    if arr.shape != p.shape:
-                        raise ValueError(f"{key}: expected shape {p.shape}, file has {arr.shape}")
-                    p[...] = arr
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, TypeError, AttributeError,
-            json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot load network from {os.fspath(path)!r}: {exc}") from exc
+            json.JSONDecodeError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+        raise ValueError(f"cannot load network from {name!r}: {exc}") from exc
     except ValueError as exc:
-        raise ValueError(f"cannot load network from {os.fspath(path)!r}: {exc}") from exc
+        raise ValueError(f"cannot load network from {name!r}: {exc}") from exc
     return model

@@ -17,8 +17,8 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dlbasics.activations import get_activation, step
-from dlbasics.layers import as_rng
+from dlbasics.activations import _real_array, _real_number, get_activation, step
+from dlbasics.layers import as_rng, positive_int
 
 __all__ = ["Neuron", "Perceptron", "PerceptronHistory"]
 
@@ -49,13 +49,26 @@ class Neuron:
     >>> fires = Neuron([0.5, 0.7], bias=-0.5, activation="step")   # threshold 0.5 = -bias
     >>> fires.weighted_sum([0.5, 0.6]), fires([0.5, 0.6])           # 0.67 > 0.5: fires
     (0.16999999999999993, 1.0)
+
+    Raises
+    ------
+    ValueError
+        Weights that are not a number or 1-D, empty, NaN or inf; a bias that is NaN or inf;
+        an unknown activation.
+    TypeError
+        Weights or bias that are not real numbers, an activation that is not a name.
     """
 
     def __init__(self, weights: ArrayLike, bias: float = 0.0, activation: str = "identity") -> None:
-        self.w = np.atleast_1d(np.asarray(weights, dtype=np.float64)).copy()  # (n_in,)
+        w = _real_array(weights, "Neuron", "weights")
+        self.w = np.atleast_1d(w.astype(np.float64)).copy()  # (n_in,)
         if self.w.ndim != 1:
             raise ValueError(f"Neuron: weights must be a number or 1-D, got shape {self.w.shape}")
-        self.b = float(bias)
+        if self.w.size == 0:
+            raise ValueError("Neuron: needs at least one weight, got weights of shape (0,)")
+        if not np.all(np.isfinite(self.w)):
+            raise ValueError(f"Neuron: weights must be finite, got {self.w.tolist()}")
+        self.b = _real_number(bias, "Neuron", "bias")
         self.activation = get_activation(activation)
 
     @property
@@ -64,8 +77,16 @@ class Neuron:
         return self.w.shape[0]
 
     def weighted_sum(self, X: ArrayLike) -> Any:
-        """``z = X @ w + b`` before the activation (a float for one sample, ``(N,)`` for a batch)."""
-        X = np.asarray(X, dtype=np.float64)
+        """``z = X @ w + b`` before the activation (a float for one sample, ``(N,)`` for a batch).
+
+        Raises
+        ------
+        ValueError
+            Inputs of another shape than ``(n_in,)`` or ``(N, n_in)``, or no sample at all.
+        TypeError
+            Inputs that are not real numbers.
+        """
+        X = _real_array(X, "Neuron", "inputs").astype(np.float64, copy=False)
         single = X.ndim == 0 or (X.ndim == 1 and X.shape[0] == self.n_in and self.n_in > 1)
         if X.ndim == 0 or (X.ndim == 1 and self.n_in == 1):
             X = X.reshape(-1, 1)
@@ -76,6 +97,8 @@ class Neuron:
                 f"Neuron with {self.n_in} weights expected inputs of shape ({self.n_in},) or "
                 f"(N, {self.n_in}), got {np.shape(X)}"
             )
+        if X.shape[0] == 0:
+            raise ValueError(f"Neuron needs at least one sample, got inputs of shape {X.shape}")
         z = X @ self.w + self.b  # (N,)
         return float(z[0]) if single else z
 
@@ -139,36 +162,77 @@ class Perceptron:
     """
 
     def __init__(self, n_inputs: int, lr: float = 1.0, rng: np.random.Generator | int | None = None) -> None:
-        if not lr > 0:
+        n = positive_int(n_inputs, "Perceptron", "n_inputs")
+        if isinstance(lr, int | float | np.integer | np.floating) and not isinstance(lr, bool) \
+                and not lr > 0:
             raise ValueError(f"Perceptron: lr must be > 0, got {lr}")
-        self.lr = float(lr)
-        self.w = (np.zeros(int(n_inputs)) if rng is None
-                  else as_rng(rng).normal(scale=0.1, size=int(n_inputs)))
+        self.lr = _real_number(lr, "Perceptron", "lr")
+        self.w = (np.zeros(n) if rng is None else as_rng(rng, "Perceptron").normal(scale=0.1, size=n))
         self.b = 0.0
 
-    def _check(self, X: ArrayLike) -> Array:
-        X = np.asarray(X, dtype=np.float64)
+    def _check(self, X: ArrayLike, who: str) -> Array:
+        X = _real_array(X, who, "X").astype(np.float64, copy=False)
         if X.ndim == 1:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.w.shape[0]:
             raise ValueError(
-                f"Perceptron with {self.w.shape[0]} inputs expected X of shape (N, {self.w.shape[0]}), "
-                f"got {np.shape(X)}"
+                f"{who}: Perceptron with {self.w.shape[0]} inputs expected X of shape "
+                f"(N, {self.w.shape[0]}), got {np.shape(X)}"
             )
+        if X.shape[0] == 0:
+            raise ValueError(f"{who} needs at least one sample, got X with shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError(f"{who}: X contains NaN or inf")
         return X
 
     def decision_function(self, X: ArrayLike) -> Array:
-        """``z = X @ w + b``, shape ``(N,)``; the boundary is ``z = 0``."""
-        return self._check(X) @ self.w + self.b
+        """``z = X @ w + b``, shape ``(N,)``; the boundary is ``z = 0``.
+
+        Raises
+        ------
+        ValueError
+            ``X`` of another width, no samples, NaN or inf.
+        TypeError
+            ``X`` that is not real numbers.
+        """
+        return self._check(X, "Perceptron.decision_function") @ self.w + self.b
 
     def predict(self, X: ArrayLike) -> Array:
-        """Labels 0/1, shape ``(N,)``."""
-        return step(self.decision_function(X)).astype(np.int64)
+        """Labels 0/1, shape ``(N,)``.
+
+        Raises
+        ------
+        ValueError, TypeError
+            As :meth:`decision_function`.
+        """
+        return step(self._check(X, "Perceptron.predict") @ self.w + self.b).astype(np.int64)
 
     def update(self, x: ArrayLike, y: int) -> bool:
-        """Apply the perceptron rule to one sample; returns True if it was misclassified."""
-        x = cast(Array, self._check(x)[0])  # (n_in,)
-        err = int(y) - int(step(x @ self.w + self.b))  # y − ŷ, in {−1, 0, 1}
+        """Apply the perceptron rule to one sample; returns True if it was misclassified.
+
+        Raises
+        ------
+        ValueError
+            ``x`` that is not one sample of shape ``(n_in,)`` (a batch goes to :meth:`fit`),
+            NaN or inf, or a label other than 0 or 1.
+
+        Examples
+        --------
+        >>> p = Perceptron(2, lr=0.5)
+        >>> p.update([1.0, 2.0], 1), p.w.tolist(), p.b   # step(0) = 0 but y = 1: w += 0.5 x
+        (True, [0.5, 1.0], 0.5)
+        """
+        X = self._check(x, "Perceptron.update")
+        if X.shape[0] != 1:
+            raise ValueError(f"Perceptron.update takes one sample of shape ({self.w.shape[0]},), got "
+                             f"{np.shape(x)}; use fit for a batch")
+        if not isinstance(y, int | float | np.number | np.bool_) or y not in (0, 1):
+            raise ValueError(f"Perceptron.update: the label y must be 0 or 1, got {y!r}")
+        return self._update(cast(Array, X[0]), int(y))
+
+    def _update(self, x: Array, y: int) -> bool:
+        """The rule itself, for one checked sample ``x`` (n_in,) with label ``y`` in {0, 1}."""
+        err = y - int(step(x @ self.w + self.b))  # y − ŷ, in {−1, 0, 1}
         if err:
             self.w += self.lr * err * x
             self.b += self.lr * err
@@ -180,16 +244,35 @@ class Perceptron:
 
         The perceptron rule is inherently sequential — each update changes the weights the next
         sample sees — so this is the one place in dlbasics that loops over samples.
+
+        Raises
+        ------
+        ValueError
+            ``X`` of another width, no samples, NaN or inf; labels that are not 0/1 or not one
+            per sample; ``epochs`` below 1.
+        TypeError
+            Non-numeric input, ``epochs`` that is not an int, ``shuffle`` that is not a bool.
         """
-        X = self._check(X)
-        y = np.asarray(y)
-        if y.shape != (X.shape[0],) or not np.all((y == 0) | (y == 1)):
-            raise ValueError(f"Perceptron: labels must be 0/1 of shape ({X.shape[0]},), got {y.shape}")
-        g = as_rng(rng)
+        X = self._check(X, "Perceptron.fit")
+        epochs = positive_int(epochs, "Perceptron.fit", "epochs")
+        if not isinstance(shuffle, bool | np.bool_):
+            raise TypeError(f"Perceptron.fit: shuffle must be True or False, got {shuffle!r}")
+        try:
+            y = np.asarray(y)
+        except ValueError:
+            raise TypeError("Perceptron.fit: labels must be an array, got nested lists of different "
+                            "lengths") from None
+        if y.shape != (X.shape[0],) or y.dtype.kind not in "biuf" or not np.all((y == 0) | (y == 1)):
+            values = (f" with values {np.unique(y)[:5].tolist()}"
+                      if y.shape == (X.shape[0],) and y.dtype.kind in "biuf" else "")
+            raise ValueError(f"Perceptron: labels must be 0/1 of shape ({X.shape[0]},), got "
+                             f"{y.shape}{values}")
+        labels = y.astype(np.int64)
+        g = as_rng(rng, "Perceptron.fit")
         hist = PerceptronHistory()
-        for _ in range(int(epochs)):
+        for _ in range(epochs):
             order = g.permutation(len(y)) if shuffle else np.arange(len(y))
-            errors = sum(self.update(X[i], y[i]) for i in order)
+            errors = sum(self._update(X[i], int(labels[i])) for i in order)
             hist.errors.append(int(errors))
             hist.weights.append(np.append(self.w, self.b))
             if errors == 0:

@@ -22,10 +22,18 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from dlbasics.activations import _real_array
 from dlbasics.layers import Sigmoid, Softmax, as_rng
-from dlbasics.losses import _cross_entropy_labels, binary_cross_entropy, class_labels, get_loss
+from dlbasics.losses import (
+    _binary_cross_entropy,
+    _check_distributions,
+    _cross_entropy_labels,
+    _cross_entropy_probs,
+    class_labels,
+    get_loss,
+)
 from dlbasics.network import Sequential
-from dlbasics.optimizers import Optimizer, _Scheduler, get_optimizer
+from dlbasics.optimizers import _OPTIMIZERS, Optimizer, _Scheduler, get_optimizer
 
 __all__ = ["fit", "evaluate", "accuracy", "History", "TrainingState", "DivergenceError"]
 
@@ -154,8 +162,58 @@ class TrainingState:
 Callback = Callable[[TrainingState], Any]
 
 
-def _loss_kind(model: Sequential, loss: str | Callable[..., Any]) -> str | Callable[..., Any]:
+def _check_model(model: Any, what: str) -> Sequential:
+    if not isinstance(model, Sequential):
+        raise TypeError(f"{what}: model must be a dlbasics Sequential, got {type(model).__name__}")
+    return model
+
+
+def _count(value: Any, what: str, name: str, none: str = "") -> int:
+    """An int >= 1 (``none`` describes what None would mean, for the message)."""
+    also = f" or None ({none})" if none else ""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{what}: {name} must be an int >= 1{also}, got {value!r} "
+                        f"({type(value).__name__})")
+    if value < 1:
+        raise ValueError(f"{what}: {name} must be >= 1{also}, got {value}")
+    return int(value)
+
+
+_ALIASES = {"bce": "binary_cross_entropy", "bce_with_logits": "binary_cross_entropy_with_logits"}
+
+
+def _loss_kind(model: Sequential, loss: str | Callable[..., Any],
+               what: str = "fit") -> str | Callable[..., Any]:
+    """The loss to use: ``"auto"`` resolved from the output layer, names checked against it.
+
+    A loss that cannot work with the network's last layer is refused here, once, instead of
+    training silently on nonsense: probabilities for a loss that wants raw scores or the
+    reverse, cross-entropy on one output.
+    """
     if loss != "auto":
+        if callable(loss):
+            return loss
+        get_loss(loss, what)  # a name, and a known one
+        loss = _ALIASES.get(loss, loss)
+        last = model.layers[-1]
+        ends = f"the network ends in {type(last).__name__} '{last.name}'"
+        if loss == "binary_cross_entropy" and not isinstance(last, Sigmoid | Softmax):
+            raise ValueError(f"{what}: binary_cross_entropy needs probabilities, but {ends} (raw "
+                             "scores); end the network in a sigmoid (mlp(..., output='sigmoid')) or "
+                             "use loss='binary_cross_entropy_with_logits'")
+        if loss in ("binary_cross_entropy_with_logits", "cross_entropy") \
+                and isinstance(last, Sigmoid) or (loss == "binary_cross_entropy_with_logits"
+                                                  and isinstance(last, Softmax)):
+            raise ValueError(f"{what}: {loss} takes raw scores (logits), but {ends}, which already "
+                             "gives probabilities; drop the output activation, or use "
+                             f"loss='{'binary_cross_entropy' if loss != 'cross_entropy' else 'auto'}'")
+        if loss == "cross_entropy" and model.n_out < 2:
+            raise ValueError(f"{what}: cross_entropy needs one output per class (at least 2), this "
+                             "network has 1; for labels 0/1 use one sigmoid output "
+                             "(mlp(..., output='sigmoid')) with binary_cross_entropy")
+        if loss == "kl_divergence" and not isinstance(last, Softmax):
+            raise ValueError(f"{what}: kl_divergence compares probability distributions, but {ends}; "
+                             "end the network in a softmax (mlp(..., output='softmax'))")
         return loss
     kind = model.output_kind
     if kind == "sigmoid":
@@ -167,27 +225,44 @@ def _loss_kind(model: Sequential, loss: str | Callable[..., Any]) -> str | Calla
 
 def _prepare_targets(model: Sequential, y: ArrayLike, n: int, loss: Any, what: str) -> Array:
     """Validate labels/targets against the model and the loss; return them ready to slice."""
-    y = np.asarray(y)
+    try:
+        y = np.asarray(y)
+    except ValueError:  # numpy's "inhomogeneous shape"
+        raise TypeError(f"{what}: y must be an array, got nested lists of different lengths") from None
     if y.ndim == 0 or y.shape[0] != n:
-        raise ValueError(f"{what}: got {n} samples but targets of shape {y.shape}")
+        raise ValueError(f"{what}: got {n} samples but targets of shape {y.shape} (y needs one entry "
+                         "per row of X)")
     k = model.n_out
     if loss == "cross_entropy":
         if y.ndim == 2 and y.shape[1] == k:
-            return y.astype(model.dtype)
+            Y = _real_array(y, what, "y").astype(model.dtype)
+            _check_distributions(Y, what)
+            return Y
         if y.ndim != 1:
             raise ValueError(
                 f"{what}: cross_entropy expects integer labels of shape ({n},) or one-hot "
                 f"({n}, {k}), got {y.shape}"
             )
         return class_labels(y, k, what)
+    y = _real_array(y, what, "y")
+    shape = y.shape
     if y.ndim == 1:
         y = y.reshape(-1, 1)
     if y.shape != (n, k):
-        raise ValueError(f"{what}: expected targets of shape ({n}, {k}), got {y.shape}")
+        name = loss if isinstance(loss, str) else f"the loss {getattr(loss, '__name__', '')}".rstrip()
+        hint = (f"; for class labels of a {k}-output classifier use loss='cross_entropy'"
+                if y.shape == (n, 1) and k > 1 and loss == "mse" else "")
+        raise ValueError(f"{what}: {name} expected targets of shape ({n}, {k}), got {shape}{hint}")
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{what}: targets contain NaN or inf")
-    if loss in ("binary_cross_entropy", "bce") and not np.all((y == 0) | (y == 1)):
-        raise ValueError(f"{what}: binary cross-entropy needs labels 0 or 1, got {np.unique(y)[:5]}")
+    if loss == "binary_cross_entropy" and not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"{what}: binary cross-entropy needs labels 0 or 1, got values "
+                         f"{np.unique(y)[:5].tolist()}")
+    if loss == "binary_cross_entropy_with_logits" and (y.min() < 0 or y.max() > 1):
+        raise ValueError(f"{what}: binary_cross_entropy_with_logits needs labels 0 or 1 (or "
+                         f"probabilities), got range [{y.min():g}, {y.max():g}]")
+    if loss == "kl_divergence":
+        _check_distributions(y.astype(np.float64), what)
     return y.astype(model.dtype)
 
 
@@ -200,8 +275,8 @@ def _loss_and_grad(model: Sequential, out: Array, yb: Array, loss: Any,
     it in place (logits with integer labels: the common case, done without allocating).
     """
     last = model.layers[-1]
-    if loss in ("binary_cross_entropy", "bce") and isinstance(last, Sigmoid):
-        value, _ = binary_cross_entropy(out, yb)
+    if loss == "binary_cross_entropy" and isinstance(last, Sigmoid):
+        value, _ = _binary_cross_entropy(out, yb)  # targets checked by _prepare_targets
         return value, (out - yb) / out.size, 1  # sigmoid + BCE: dZ = (p - y) / n, n = out.size
     if loss == "cross_entropy" and isinstance(last, Softmax):
         n = out.shape[0]
@@ -219,13 +294,27 @@ def _loss_and_grad(model: Sequential, out: Array, yb: Array, loss: Any,
     if loss == "cross_entropy" and yb.ndim == 1:  # logits, labels checked by _prepare_targets
         grad = np.empty_like(out) if grad_out is None else grad_out
         return _cross_entropy_labels(out, yb, out=grad), grad, 0  # dZ = (P - Y) / N
+    if loss == "cross_entropy":  # logits, (N, K) targets checked by _prepare_targets
+        value, grad = _cross_entropy_probs(out, yb)
+        return value, grad, 0
     fn = get_loss(loss)
-    value, grad = fn(out, yb)
-    return value, grad.astype(out.dtype, copy=False), 0
+    result = fn(out, yb)
+    if not callable(loss):
+        value, grad = result
+        return value, grad.astype(out.dtype, copy=False), 0
+    # a user's loss function: check what it returns (O(1) per step)
+    if not (isinstance(result, tuple) and len(result) == 2
+            and isinstance(result[1], np.ndarray) and result[1].shape == out.shape):
+        got = (f"a gradient of shape {result[1].shape}" if isinstance(result, tuple) and len(result) == 2
+               and isinstance(result[1], np.ndarray) else f"{type(result).__name__}")
+        raise TypeError(f"loss function {getattr(loss, '__name__', loss)!r} must return (loss, grad) "
+                        f"with grad of the output's shape {out.shape}, got {got}")
+    value, grad = result
+    return float(value), grad.astype(out.dtype, copy=False), 0
 
 
 def _is_classifier(kind: str, loss: Any) -> bool:
-    return loss in ("cross_entropy", "binary_cross_entropy", "bce") or kind in ("sigmoid", "softmax")
+    return loss in ("cross_entropy", "binary_cross_entropy") or kind in ("sigmoid", "softmax")
 
 
 def _correct(out: Array, yb: Array, kind: str) -> int:
@@ -241,6 +330,17 @@ def evaluate(model: Sequential, X: ArrayLike, y: ArrayLike, loss: str | Callable
              batch_size: int = 8192) -> tuple[float, float | None]:
     """Loss and accuracy (``None`` for regression) of ``model`` on ``(X, y)``.
 
+    ``X``, ``y`` and ``loss`` are checked as in :func:`fit`; ``batch_size`` only bounds the
+    memory used.
+
+    Raises
+    ------
+    ValueError
+        As :func:`fit`: no samples, wrong shapes, bad labels, a loss that does not fit the
+        output layer, ``batch_size`` below 1.
+    TypeError
+        ``model`` is not a :class:`Sequential`, non-numeric input.
+
     Examples
     --------
     >>> from dlbasics.network import mlp
@@ -249,8 +349,10 @@ def evaluate(model: Sequential, X: ArrayLike, y: ArrayLike, loss: str | Callable
     >>> round(loss, 4), acc
     (1.0986, 0.5)
     """
-    loss = _loss_kind(model, loss)
-    X = model.check_input(X)
+    _check_model(model, "evaluate")
+    batch_size = _count(batch_size, "evaluate", "batch_size")
+    loss = _loss_kind(model, loss, "evaluate")
+    X = model.check_input(X, "evaluate")
     n = X.shape[0]
     y = _prepare_targets(model, y, n, loss, "evaluate")
     kind = model.output_kind
@@ -267,17 +369,63 @@ def evaluate(model: Sequential, X: ArrayLike, y: ArrayLike, loss: str | Callable
 def accuracy(model: Sequential, X: ArrayLike, y: ArrayLike) -> float:
     """Fraction of samples whose predicted class equals the label.
 
+    Parameters
+    ----------
+    model : Sequential
+        A classifier: one that ends in a sigmoid, a softmax, or a Dense layer with several
+        outputs (logits).
+    X : array, shape (N, n_in)
+    y : array, shape (N,), (N, 1) or one-hot (N, K)
+        Labels in ``[0, K)`` (``K = 2`` for one sigmoid output), checked by
+        :func:`dlbasics.losses.class_labels` as in :func:`~dlbasics.losses.cross_entropy`:
+        floats are accepted when they are whole numbers (``1.0``), ``0.5`` is refused.
+
+    Raises
+    ------
+    ValueError
+        No samples, X and y of different lengths, labels out of range or not whole numbers,
+        a regression network (its predictions are numbers, not classes).
+    TypeError
+        ``model`` is not a :class:`Sequential`, non-numeric input.
+
     Examples
     --------
     >>> from dlbasics.network import mlp
     >>> accuracy(mlp([2, 2], rng=0), [[0.0, 0.0]], [0])
     1.0
+    >>> accuracy(mlp([2, 2], rng=0), [[0.0, 0.0]], [2])
+    Traceback (most recent call last):
+    ...
+    ValueError: accuracy: class labels must lie in [0, 1] for 2 classes, got range [2, 2]
     """
+    _check_model(model, "accuracy")
+    X = model.check_input(X, "accuracy")
+    kind = model.output_kind
+    if kind == "linear":
+        last = model.layers[-1]
+        raise ValueError(f"accuracy needs a classifier, but the network ends in {type(last).__name__} "
+                         f"'{last.name}' with {model.n_out} output(s), a regression output whose "
+                         "predictions are numbers, not classes; end it in output='sigmoid' or give "
+                         "it one output per class")
+    n, k = X.shape[0], max(model.n_out, 2)
+    try:
+        y = np.asarray(y)
+    except ValueError:  # numpy's "inhomogeneous shape"
+        raise TypeError("accuracy: y must be an array of labels, got nested lists of different "
+                        "lengths") from None
+    if y.ndim == 2 and y.shape[1] == model.n_out > 1:
+        Y = _real_array(y, "accuracy", "y")
+        _check_distributions(Y.astype(np.float64), "accuracy")
+        y = cast(Array, Y.argmax(axis=1))
+    elif y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1 or y.shape[0] != n:
+        onehot = f" or one-hot ({n}, {k})" if model.n_out > 1 else ""
+        raise ValueError(f"accuracy: X has {n} samples, so y must be labels of shape ({n},){onehot}; "
+                         f"got {y.shape}")
+    labels = class_labels(y, k, "accuracy")
     pred = model.predict(X)
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] > 1:
-        y = cast(Array, y.argmax(axis=1))
-    return float(np.mean(pred == y.reshape(pred.shape)))
+    return float(np.count_nonzero(pred == labels) / n)
 
 
 def fit(
@@ -316,7 +464,10 @@ def fit(
         outputs pass ``loss="mse"``. A callable takes ``(output, y)`` and returns ``(loss, grad)``.
     optimizer : Optimizer or str, default "sgd"
         An optimizer built on ``model.parameters()``, or a name (``"sgd"``, ``"rmsprop"``,
-        ``"adam"``) built with ``lr``.
+        ``"adam"``) built with ``lr``. An optimizer built on part of the parameters
+        (``SGD(model[-1].parameters())``) trains only that part: the others stay frozen, as in
+        PyTorch. One that holds any array that is not this model's (built on another network,
+        or on copies) is refused, since it would update arrays the model never reads.
     lr : float, optional
         Learning rate when ``optimizer`` is a name (default: 0.1 for SGD, 0.001 for Adam, 0.01 for
         RMSprop).
@@ -331,7 +482,7 @@ def fit(
     validation_data : (X_val, y_val), optional
         Evaluated at the end of each epoch.
     scheduler : StepLR or CosineAnnealingLR, optional
-        Stepped once per epoch.
+        Stepped once per epoch; it must be built on ``optimizer``.
     callbacks : sequence of callables
         Each is called with a :class:`TrainingState` every ``callback_every`` steps
         (``event="step"``) and after each epoch (``event="epoch"``). Returning ``True`` stops.
@@ -354,6 +505,15 @@ def fit(
     ------
     DivergenceError
         When the loss becomes NaN or infinite; the model keeps its last finite parameters.
+    ValueError
+        Checked once, before the first step: no samples; X of the wrong width or with NaN or
+        inf; y not matching X or the loss (wrong length or shape, labels out of range or not
+        whole numbers, NaN); a loss that does not fit the output layer (``binary_cross_entropy``
+        on raw scores, ``cross_entropy`` on one output ...); an unknown loss or optimizer name;
+        an optimizer or scheduler built on something else; counts below 1.
+    TypeError
+        ``model`` not a :class:`Sequential`; counts that are not ints; ``validation_data`` not
+        a pair; ``callbacks`` not a list of functions; flags that are not bools.
 
     Examples
     --------
@@ -365,36 +525,64 @@ def fit(
     >>> hist.accuracy[-1] > 0.9
     True
     """
-    if not isinstance(model, Sequential):
-        raise TypeError(f"fit: model must be a dlbasics Sequential, got {type(model).__name__}")
-    if int(epochs) < 1:
-        raise ValueError(f"fit: epochs must be >= 1, got {epochs}")
-    loss = _loss_kind(model, loss)
-    if isinstance(loss, str):
-        get_loss(loss)  # validates the name
-    Xa = np.ascontiguousarray(model.check_input(X), dtype=model.dtype)  # (N, n_in)
+    # Every argument is checked here, once: the loop below trusts them.
+    _check_model(model, "fit")
+    epochs = _count(epochs, "fit", "epochs")
+    if batch_size is not None:
+        batch_size = _count(batch_size, "fit", "batch_size", none="full batch")
+    callback_every = _count(callback_every, "fit", "callback_every")
+    if early_stopping is not None:
+        early_stopping = _count(early_stopping, "fit", "early_stopping", none="no early stopping")
+    if blas_threads is not None:
+        blas_threads = _count(blas_threads, "fit", "blas_threads", none="the library's own setting")
+    for flag, setting in (("shuffle", shuffle), ("progress", progress)):
+        if not isinstance(setting, bool | np.bool_):
+            raise TypeError(f"fit: {flag} must be True or False, got {setting!r}")
+    if callable(callbacks) or isinstance(callbacks, str) or not isinstance(callbacks, Sequence) \
+            or not all(callable(cb) for cb in callbacks):
+        got = (f"the function {getattr(callbacks, '__name__', callbacks)!r}; pass callbacks=[it]"
+               if callable(callbacks) else repr(callbacks))
+        raise TypeError(f"fit: callbacks must be a list of functions, got {got}")
+    gen = as_rng(rng, "fit")
+    loss = _loss_kind(model, loss, "fit")
+    Xa = np.ascontiguousarray(model.check_input(X, "fit"), dtype=model.dtype)  # (N, n_in)
     n = Xa.shape[0]
     ya = _prepare_targets(model, y, n, loss, "fit")
-    if batch_size is None:
-        batch_size = n
-    if int(batch_size) < 1:
-        raise ValueError(f"fit: batch_size must be >= 1 or None (full batch), got {batch_size}")
-    batch_size = min(int(batch_size), n)
+    batch_size = n if batch_size is None else min(batch_size, n)
     if isinstance(optimizer, str):
+        if optimizer.lower() not in _OPTIMIZERS:
+            raise ValueError(f"fit: unknown optimizer {optimizer!r}; expected one of "
+                             f"{sorted(_OPTIMIZERS)} or an Optimizer built on model.parameters()")
         default_lr = {"sgd": 0.1, "adam": 0.001, "rmsprop": 0.01}.get(optimizer.lower(), 0.01)
         optimizer = get_optimizer(optimizer, model.parameters(), lr=default_lr if lr is None else lr)
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be a name {sorted(_OPTIMIZERS)} or an Optimizer such "
+                        f"as SGD(model.parameters()), got {type(optimizer).__name__}")
     elif lr is not None:
         raise ValueError("fit: give lr to the optimizer you built, not to fit")
-    if callback_every < 1:
-        raise ValueError(f"fit: callback_every must be >= 1, got {callback_every}")
+    else:
+        _check_optimizer(model, optimizer)
+    if scheduler is not None:
+        if not isinstance(scheduler, _Scheduler):
+            raise TypeError(f"fit: scheduler must be a StepLR or CosineAnnealingLR, got "
+                            f"{type(scheduler).__name__}")
+        if scheduler.optimizer is not optimizer:
+            raise ValueError("fit: the scheduler was built on another optimizer than the one fit "
+                             "uses, so it would change nothing; build the optimizer first, then "
+                             "StepLR(opt, ...), and pass optimizer=opt, scheduler=...")
     val = None
     if validation_data is not None:
-        Xv = model.check_input(validation_data[0])
-        val = (Xv, _prepare_targets(model, validation_data[1], Xv.shape[0], loss, "validation"))
+        if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
+            raise TypeError(f"fit: validation_data must be a pair (X_val, y_val), got "
+                            f"{type(validation_data).__name__}"
+                            + (f" of length {len(validation_data)}"
+                               if isinstance(validation_data, tuple | list) else ""))
+        Xv = model.check_input(validation_data[0], "fit validation_data")
+        val = (Xv, _prepare_targets(model, validation_data[1], Xv.shape[0], loss,
+                                    "fit validation_data"))
     if early_stopping is not None and val is None:
         raise ValueError("fit: early_stopping needs validation_data")
 
-    gen = as_rng(rng)
     hist = History()
     kind = model.output_kind
     classify = _is_classifier(kind, loss)
@@ -489,6 +677,31 @@ def fit(
     if early_stopping is not None and best_weights is not None:
         model.set_weights(best_weights)
     return hist
+
+
+def _check_optimizer(model: Sequential, optimizer: Optimizer) -> None:
+    """Refuse an optimizer that would update arrays other than this model's parameters.
+
+    Compares identities (not values): an optimizer holds the very arrays it updates in place,
+    and reads the very gradient arrays that backward writes. O(number of parameter arrays).
+    """
+    pairs = {id(p): id(g) for p, g in model.parameters()}
+    held = [(p, g) for p, g in optimizer.params]
+    foreign = sum(1 for p, _ in held if id(p) not in pairs)
+    if foreign:
+        raise ValueError(
+            f"fit: the optimizer holds {len(held)} arrays, {foreign} of which are not this model's "
+            f"parameters ({len(pairs)} arrays): it was built on another network (or on copies), so "
+            "training would change nothing here. Build it after the model: "
+            f"optimizer={type(optimizer).__name__}(model.parameters(), ...)"
+        )
+    stale = sum(1 for p, g in held if pairs[id(p)] != id(g))
+    if stale:
+        raise ValueError(
+            f"fit: the optimizer pairs {stale} of this model's parameters with gradient arrays "
+            "that backward never writes, so they would not train; build it with "
+            f"{type(optimizer).__name__}(model.parameters(), ...)"
+        )
 
 
 def _limit_blas_threads(n: int) -> contextlib.AbstractContextManager[Any]:
