@@ -511,6 +511,9 @@ def mnist_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     'digits'
     """
     if data_dir is not None:
+        if not isinstance(data_dir, str | os.PathLike):
+            raise TypeError(f"mnist: data_dir must be a folder path (str or Path), got "
+                            f"{type(data_dir).__name__} {data_dir!r}")
         return Path(data_dir).expanduser()
     from_env = os.environ.get(ENV_DATA_DIR)
     if from_env:

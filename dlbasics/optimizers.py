@@ -515,7 +515,7 @@ def get_optimizer(name: str, params: Iterable[tuple[Array, Array]], **kwargs: An
                         f"got {_described(name)}")
     key = name.lower()
     if key not in _OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; expected one of {sorted(_OPTIMIZERS)}")
+        raise ValueError(f"get_optimizer: unknown optimizer {name!r}; expected one of {sorted(_OPTIMIZERS)}")
     cls = _OPTIMIZERS[key]
     known = [k for k in inspect.signature(cls).parameters if k != "params"]
     unknown = [k for k in kwargs if k not in known]

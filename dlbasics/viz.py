@@ -120,6 +120,15 @@ class LivePlot:
 
         self.X = None if X is None else np.asarray(X)
         self.y = None if y is None else np.asarray(y)
+        if (self.X is None) != (self.y is None):
+            raise TypeError("LivePlot: pass both X and y (to draw the decision boundary) or neither")
+        if self.X is not None and self.y is not None:
+            if self.X.ndim != 2 or len(self.X) == 0:
+                raise ValueError(f"LivePlot: X must be data of shape (N, n_features) with N >= 1, "
+                                 f"got shape {self.X.shape}")
+            if self.y.shape[:1] != self.X.shape[:1]:
+                raise ValueError(f"LivePlot: X has {len(self.X)} samples, so y needs {len(self.X)} "
+                                 f"labels, got shape {self.y.shape}")
         self.res = res
         ncols = 2 if self.X is not None and self.X.shape[1] == 2 else 1
         self.fig, axes = plt.subplots(1, ncols, figsize=(5 * ncols, 3.6), squeeze=False)

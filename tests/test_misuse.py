@@ -1,4 +1,4 @@
-"""A learner's mistakes, across the public API of the core modules, and the errors they get.
+"""A learner's mistakes, across the public API, and the errors they get.
 
 Each case of :data:`CASES` is one misuse: an id, a call that makes the mistake, the exception
 type it must raise (the type the docstring's Raises section promises) and a regular
@@ -606,7 +606,48 @@ CASES: list[Case] = [
      r"mse needs at least one sample, got pred with shape \(0, 1\)"),
     ("check_activation-empty", lambda: G.check_activation(dl.tanh, A.tanh_grad, []), ValueError,
      r"check_activation needs at least one point, got z with shape \(0,\)"),
+    # the plotting helpers, the course's widgets and the MNIST loader
+    ("LivePlot-X-without-y", lambda: _viz().LivePlot(_X(4, 2)), TypeError,
+     r"LivePlot: pass both X and y .* or neither"),
+    ("LivePlot-lengths", lambda: _viz().LivePlot(_X(4, 2), _y(3, 2)), ValueError,
+     r"LivePlot: X has 4 samples, so y needs 4 labels, got shape \(3,\)"),
+    ("LivePlot-1d-X", lambda: _viz().LivePlot(np.zeros(4), _y(4, 2)), ValueError,
+     r"LivePlot: X must be data of shape \(N, n_features\) .* got shape \(4,\)"),
+    ("load_mnist-data_dir-int", lambda: _mnist().load_mnist(data_dir=5), TypeError,  # type: ignore[arg-type]
+     r"mnist: data_dir must be a folder path \(str or Path\), got int 5"),
+    ("neuron_explorer-activation", lambda: _widgets().neuron_explorer(activation="swish"), ValueError,
+     r"get_activation: unknown activation 'swish'; expected one of \[.*'relu'"),
+    ("perceptron_explorer-dataset", lambda: _widgets().perceptron_explorer(dataset="moons"), ValueError,
+     r"perceptron_explorer: dataset must be one of \('blobs', 'xor', 'circles'\), got 'moons'"),
+    ("mlp_playground-dataset", lambda: _widgets().mlp_playground(dataset="mnist"), ValueError,
+     r"mlp_playground: dataset must be one of \(.*'spirals'\), got 'mnist'"),
+    ("optimizer_race-surface", lambda: _widgets().optimizer_race("himmelblau"), ValueError,
+     r"get_surface: unknown surface 'himmelblau'; expected one of \[.*'valley'\]"),
+    ("optimizer_race-optimizer", lambda: _widgets().optimizer_race("valley", optimizers=("Adagrad",)),
+     ValueError, r"optimizer_race: unknown optimizer 'Adagrad'; expected some of \[.*'Adam'\]"),
+    ("compare_optimizers-dataset", lambda: _widgets().compare_optimizers("mnist"), ValueError,
+     r"compare_optimizers: dataset must be one of \(.*'moons'.*\), got 'mnist'"),
+    ("backprop_stepper-sizes", lambda: _widgets().backprop_stepper(sizes=(3, 4, 2)), ValueError,
+     r"backprop_stepper: for 'xor' sizes must start at 2 and end at 2 \(classes\), got \[3, 4, 2\]"),
+    ("mnist_browser-model", lambda: _widgets().mnist_browser(_net((2, 3, 10)), np.zeros((5, 784)),
+                                                            np.zeros(5, int)), ValueError,
+     r"mnist_browser: the model's first layer takes 2 inputs, expected 784"),
 ]
+
+
+def _viz() -> Any:
+    from dlbasics import viz
+    return viz
+
+
+def _mnist() -> Any:
+    from dlbasics import mnist
+    return mnist
+
+
+def _widgets() -> Any:
+    from dlbasics import widgets
+    return widgets
 
 
 def test_case_ids_are_unique():
@@ -628,7 +669,9 @@ def test_misuse_is_refused_clearly(call, error, pattern):
 _PUBLIC = {name for mod in (A, D, G, Ly, L, N, T) for name in mod.__all__} | set(dl.__all__)
 _PUBLIC |= {"predict", "predict_proba", "set_weights", "Sequential.backward", "Perceptron.fit",
             "Perceptron.update", "Perceptron.predict", "Dense.from_arrays", "activation_layer",
-            "cannot load network", "loss function", "layer '", "Dense ", "layer 1 is"}
+            "cannot load network", "loss function", "layer '", "Dense ", "layer 1 is", "LivePlot",
+            "mnist", "get_surface", "optimizer_race", "compare_optimizers", "backprop_stepper",
+            "perceptron_explorer", "mlp_playground"}
 _FOREIGN = [r"could not convert", r"inhomogeneous", r"could not be broadcast", r"object is not iterable",
             r"range\(\) arg", r"division by zero", r"cannot reshape array", r"not supported between",
             r"unexpected keyword argument", r"positional argument", r"has no attribute",

@@ -146,7 +146,7 @@ def get_surface(surface: str | Surface) -> Surface:
     if isinstance(surface, Surface):
         return surface
     if surface not in SURFACES:
-        raise ValueError(f"unknown surface {surface!r}; expected one of {sorted(SURFACES)}")
+        raise ValueError(f"get_surface: unknown surface {surface!r}; expected one of {sorted(SURFACES)}")
     return SURFACES[surface]
 
 
@@ -178,7 +178,7 @@ def make_optimizer(name: str, params: Sequence[tuple[Array, Array]], lr: float, 
         return RMSprop(params, lr=lr, alpha=alpha)
     if name == "Adam":
         return Adam(params, lr=lr, betas=betas)
-    raise ValueError(f"unknown optimizer {name!r}; expected one of {list(OPTIMIZER_NAMES)}")
+    raise ValueError(f"make_optimizer: unknown optimizer {name!r}; expected one of {list(OPTIMIZER_NAMES)}")
 
 
 def descent_path(surface: str | Surface, optimizer: str = "SGD", *, lr: float | None = None,
@@ -317,7 +317,8 @@ def optimizer_race(surface: str = "valley", optimizers: Sequence[str] = ("SGD", 
     s0 = get_surface(surface)
     for name in optimizers:
         if name not in OPTIMIZER_NAMES:
-            raise ValueError(f"unknown optimizer {name!r}; expected some of {list(OPTIMIZER_NAMES)}")
+            raise ValueError(f"optimizer_race: unknown optimizer {name!r}; "
+                             f"expected some of {list(OPTIMIZER_NAMES)}")
     style = {"description_width": "110px"}
     w_lr = W.FloatLogSlider(value=s0.lr if lr is None else lr, base=10, min=-3, max=0, step=0.1,
                             description="learning rate η", readout_format=".3f", style=style)
@@ -457,7 +458,10 @@ def compare_optimizers(dataset: str = "moons", optimizers: Sequence[str] = OPTIM
     style = {"description_width": "100px"}
     w_scale = W.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.1, description="lr × (scale)",
                                readout_format=".2f", continuous_update=False, style=style)
-    w_data = W.Dropdown(options=["moons", "circles", "xor", "spirals", "blobs"], value=dataset,
+    datasets = ("moons", "circles", "xor", "spirals", "blobs")
+    if dataset not in datasets:
+        raise ValueError(f"compare_optimizers: dataset must be one of {datasets}, got {dataset!r}")
+    w_data = W.Dropdown(options=list(datasets), value=dataset,
                         description="data set", style=style)
     w_epochs = W.IntSlider(value=epochs, min=5, max=150, step=5, description="epochs",
                            continuous_update=False, style=style)
