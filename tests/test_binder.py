@@ -169,58 +169,6 @@ def test_repo2docker_dockerfile() -> None:
 
 # --------------------------------------------------------------------------- fresh venv
 
-RUNNER = r'''
-"""Execute one notebook with nbclient; print JSON with seconds and the kernel's peak RSS."""
-import json
-import re
-import resource
-import sys
-import time
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-path = Path(sys.argv[1])
-timeout = int(sys.argv[2])
-nb = nbformat.read(path, as_version=4)
-client = NotebookClient(
-    nb,
-    timeout=timeout,
-    kernel_name="python3",
-    resources={"metadata": {"path": str(path.parent)}},
-)
-kernel = {}
-
-
-def record_kernel(**_):
-    kernel["dir"] = client.km.kernel_spec.resource_dir
-    kernel["argv0"] = client.km.format_kernel_cmd()[0]
-
-
-client.on_notebook_start = record_kernel
-error = None
-start = time.perf_counter()
-try:
-    client.execute()
-except CellExecutionError as exc:
-    error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))[-4000:]
-except (CellTimeoutError, DeadKernelError) as exc:
-    error = f"{type(exc).__name__} (a cell ran past {timeout} s, or the kernel died): {exc}"
-seconds = time.perf_counter() - start
-# The kernel is this process's child, reaped at shutdown: ru_maxrss is its peak RSS (KiB).
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({
-    "seconds": seconds,
-    "peak_mb": peak_kib / 1024,
-    "error": error,
-    "kernel_dir": kernel.get("dir"),
-    "kernel_argv0": kernel.get("argv0"),
-}))
-'''
-
-
 def binder_python() -> str:
     """Interpreter for the fresh venv: ``DLBASICS_BINDER_PYTHON``, else runtime.txt's, else ours."""
     if os.environ.get("DLBASICS_BINDER_PYTHON"):
@@ -271,8 +219,7 @@ def test_notebooks_run_in_fresh_binder_env(tmp_path: Path) -> None:
     )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
 
-    runner = tmp_path / "run_notebook.py"
-    runner.write_text(RUNNER)
+    runner = REPO_ROOT / "tools" / "measure_notebooks.py"  # the same runner instructors use
     env = clean_env(
         DLBASICS_OFFLINE="1",
         PYTHONNOUSERSITE="1",
@@ -288,7 +235,7 @@ def test_notebooks_run_in_fresh_binder_env(tmp_path: Path) -> None:
     for nb in notebooks:
         try:
             proc = subprocess.run(
-                [str(vpy), str(runner), str(nb), str(CELL_TIMEOUT_S)],
+                [str(vpy), str(runner), "--one", str(nb), "--timeout", str(CELL_TIMEOUT_S)],
                 cwd=nb.parent,
                 env=env,
                 capture_output=True,
