@@ -185,7 +185,7 @@ def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab
         _stop(proc, lab)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with its module: a Playwright left open would block others
 def chromium_context(tmp_path_factory: pytest.TempPathFactory, jupyter_lab: JupyterLab) -> Iterator[object]:
     """A Playwright ``BrowserContext`` on headless Chromium.
 
