@@ -1,6 +1,8 @@
 """Exercise checks for notebook 03, "What a perceptron can't do".
 
-Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off.
+Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off — a diagnosis,
+never the right answer. Stuck? ``ch03.hint("update")`` prints a hint for the exercise that
+``ch03.check_update`` checks; call it again for the next one.
 
 Examples
 --------
@@ -9,6 +11,8 @@ Examples
 ✅ perceptron update: correct.
 >>> ch03.check_update(...)
 ⏳ perceptron update: not done yet — replace the ... with your answer.
+>>> ch03.check_update([1.5, 0.5, 0.0])
+❌ perceptron update: not yet — w is right but the bias moves too: b ← b + η (y − ŷ)
 """
 
 from __future__ import annotations
@@ -19,13 +23,34 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dlbasics.datasets import make_circles, make_xor
-from dlbasics.exercises._common import as_array, check_array, correct, wrong
+from dlbasics.exercises._common import as_array, check_array, correct, hints, show_hint, wrong
 from dlbasics.neuron import Perceptron
 
-__all__ = ["UPDATE_PROBLEM", "check_update", "check_xor_weights", "circles_data", "check_circle_features"]
+__all__ = ["UPDATE_PROBLEM", "check_update", "check_xor_weights", "circles_data", "check_circle_features",
+           "hint"]
 
 #: exercise 1: one step of the perceptron rule, w ← w + η (y − ŷ) x, b ← b + η (y − ŷ)
 UPDATE_PROBLEM: dict[str, Any] = {"w": (0.5, -0.5), "b": 0.0, "lr": 0.5, "x": (2.0, 2.0), "y": 1}
+
+
+def hint(exercise: str | None = None, level: int | None = None) -> None:
+    """Print the next hint for an exercise of notebook 03 (without one: list the exercises).
+
+    Parameters
+    ----------
+    exercise : str, optional
+        The exercise, named as its check without ``check_``: ``"update"``, ``"xor_weights"``
+        or ``"circle_features"``.
+    level : int, optional
+        Print this hint (1 is the first) again instead of the next one.
+
+    Examples
+    --------
+    >>> from dlbasics.exercises import ch03
+    >>> ch03.hint("update", level=1)  # doctest: +ELLIPSIS
+    💡 hint 1 of 3 for check_update: ...
+    """
+    show_hint(__name__, exercise, level)
 
 
 def _expected_update() -> NDArray[np.float64]:
@@ -36,6 +61,12 @@ def _expected_update() -> NDArray[np.float64]:
     return np.append(w + p["lr"] * err * x, p["b"] + p["lr"] * err)
 
 
+@hints("First the prediction: z = w·x + b and ŷ = step(z), where step(z) is 1 only for z > 0. Is the "
+       "prediction right?",
+       "Only a mistake moves the weights. The rule is w ← w + η (y − ŷ) x and b ← b + η (y − ŷ): work "
+       "out y − ŷ first.",
+       "With y − ŷ = +1 the weights move towards x by η·x, and the bias moves by η; η is "
+       "ch03.UPDATE_PROBLEM['lr'].")
 def check_update(answer: Any) -> None:
     """Exercise 1: the weights ``[w1, w2, b]`` after one perceptron update.
 
@@ -60,7 +91,16 @@ def check_update(answer: Any) -> None:
     if a.shape == (3,) and np.allclose(a, np.append(np.array(p["w"]) + np.array(p["x"]), 1.0)):
         wrong(name, "you used η = 1; the learning rate here is η = 0.5")
         return
-    check_array(name, a, expected)
+    away = np.append(np.array(p["w"]) - p["lr"] * np.array(p["x"]), p["b"] - p["lr"])
+    if a.shape == (3,) and np.allclose(a, away):
+        wrong(name, "the update moved away from x: the error is y − ŷ (label minus prediction), "
+                    "and a positive error adds η·x")
+        return
+    if a.shape == (2,):
+        wrong(name, "expected three numbers [w1, w2, b]: give the bias after the update too")
+        return
+    check_array(name, a, expected, labels=["w1", "w2", "b"],
+                pointer="w ← w + η (y − ŷ) x and b ← b + η (y − ŷ)")
 
 
 def _xor_corners() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -70,6 +110,10 @@ def _xor_corners() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     return np.vstack([corners, X]), np.concatenate([[0, 1, 1, 0], y]).astype(np.int64)
 
 
+@hints("With the third feature x1·x2, the perceptron computes w1·x1 + w2·x2 + w3·(x1·x2) + b. Look at "
+       "the sign of x1·x2 at the four corners.",
+       "x1·x2 is negative exactly at the two corners labelled 1 and positive at the two labelled 0. "
+       "Which single weight, with which sign, turns that into the prediction?")
 def check_xor_weights(answer: Any) -> None:
     """Exercise 2: weights ``[w1, w2, w3, b]`` of a perceptron on the features
     ``(x1, x2, x1·x2)`` that classifies XOR (label 1 when exactly one of x1, x2 is positive).
@@ -84,6 +128,9 @@ def check_xor_weights(answer: Any) -> None:
     a = parsed.ravel()
     if a.shape != (4,):
         wrong(name, f"expected four numbers [w1, w2, w3, b] (three features and a bias), got {a.size}")
+        return
+    if not np.all(np.isfinite(a)):
+        wrong(name, "the weights contain NaN or inf")
         return
     X, y = _xor_corners()
     F = np.column_stack([X, X[:, 0] * X[:, 1]])  # (N, 3): rows = points, columns = features
@@ -104,6 +151,11 @@ def circles_data() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     return make_circles(200, rng=1)
 
 
+@hints("Plot the two classes: they differ in how far a point is from the centre, not in which direction "
+       "it lies. A perceptron can only draw a straight boundary in its features.",
+       "Add a column to X in which every inner point has a smaller value than every outer point; "
+       "np.column_stack([X, new_column]) makes the feature matrix.",
+       "The squared distance from the centre, x1² + x2², is such a column.")
 def check_circle_features(answer: Any, epochs: int = 100) -> None:
     """Exercise 3: a feature matrix for :func:`circles_data` that a perceptron can separate.
 
@@ -134,6 +186,6 @@ def check_circle_features(answer: Any, epochs: int = 100) -> None:
                       f"{F.shape[1]} feature(s).")
     else:
         wrong(name, f"the perceptron did not converge in {epochs} epochs ({hist.errors[-1]} errors in "
-                    "the last one): no flat boundary separates the classes in these features. "
-                    "Hint: what separates the inner circle from the outer one is the distance to "
-                    "the centre, x1² + x2²")
+                    "the last one): no straight boundary separates the classes in these features. Add "
+                    "a feature that is small for every point of the inner circle and large for every "
+                    "point of the outer one")

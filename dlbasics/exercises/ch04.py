@@ -1,6 +1,8 @@
 """Exercise checks for notebook 04, "Multi-layer perceptron".
 
-Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off.
+Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off — a diagnosis,
+never the right answer. Stuck? ``ch04.hint("n_params")`` prints a hint for the exercise that
+``ch04.check_n_params`` checks; call it again for the next one.
 
 Examples
 --------
@@ -9,6 +11,9 @@ Examples
 ✅ parameter count: correct.
 >>> ch04.check_n_params(...)
 ⏳ parameter count: not done yet — replace the ... with your answer.
+>>> ch04.check_n_params(0)
+❌ parameter count: not yet — far too small: for each Dense layer count n_in × n_out weights and
+n_out biases, then add up the layers
 """
 
 from __future__ import annotations
@@ -18,10 +23,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from dlbasics.exercises._common import as_array, check_array, check_number, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import (
+    as_array,
+    check_array,
+    check_number,
+    check_param_count,
+    correct,
+    hints,
+    is_blank,
+    not_done,
+    show_hint,
+    wrong,
+)
 
 __all__ = ["PARAMS_SIZES", "check_n_params", "forward_problem", "check_forward", "check_xor_network",
-           "HE_N_IN", "check_he_std"]
+           "HE_N_IN", "check_he_std", "hint"]
 
 Array = NDArray[np.float64]
 
@@ -37,21 +53,39 @@ _W2 = np.array([[1.0], [-2.0], [0.5]])  # (3, 1)
 _B2 = np.array([-0.5])  # (1,)
 
 
+def hint(exercise: str | None = None, level: int | None = None) -> None:
+    """Print the next hint for an exercise of notebook 04 (without one: list the exercises).
+
+    Parameters
+    ----------
+    exercise : str, optional
+        The exercise, named as its check without ``check_``: ``"n_params"``, ``"forward"``,
+        ``"xor_network"`` or ``"he_std"``.
+    level : int, optional
+        Print this hint (1 is the first) again instead of the next one.
+
+    Examples
+    --------
+    >>> from dlbasics.exercises import ch04
+    >>> ch04.hint("he_std", level=1)  # doctest: +ELLIPSIS
+    💡 hint 1 of 2 for check_he_std: ...
+    """
+    show_hint(__name__, exercise, level)
+
+
+@hints("Each Dense layer n_in → n_out connects every input to every unit of the layer: n_in × n_out "
+       "weights.",
+       "Each unit a layer computes also has one bias: n_out biases per layer. The input layer computes "
+       "nothing, so it has none.",
+       "The widths [2, 8, 8, 3] make three Dense layers: 2 → 8, 8 → 8 and 8 → 3. Count each layer's "
+       "weights and biases, then add the three counts.")
 def check_n_params(answer: Any) -> None:
     """Exercise 1: the number of trainable numbers in ``dl.mlp([2, 8, 8, 3])``.
 
-    A Dense layer ``n_in → n_out`` has ``n_in · n_out`` weights and ``n_out`` biases.
+    A Dense layer ``n_in → n_out`` has ``n_in · n_out`` weights and ``n_out`` biases
+    (the same check as :func:`dlbasics.exercises.ch07.check_n_params`).
     """
-    sizes = PARAMS_SIZES
-    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
-    expected = sum(a * b + b for a, b in pairs)  # 24 + 72 + 27 = 123
-    weights = sum(a * b for a, b in pairs)
-    check_number("parameter count", answer, expected, rtol=0, atol=0.5, what="a whole number", mistakes=[
-        (lambda value: value == weights,
-         lambda value: f"{value:.0f} counts the weights only: every unit also has a bias"),
-        (lambda value: value == sum(sizes),
-         lambda value: f"{value:.0f} counts the units; count the arrows (weights) and biases"),
-    ])
+    check_param_count("parameter count", answer, PARAMS_SIZES)
 
 
 def forward_problem() -> tuple[Array, Array, Array, Array, Array]:
@@ -62,6 +96,9 @@ def forward_problem() -> tuple[Array, Array, Array, Array, Array]:
     return _X.copy(), _W1.copy(), _B1.copy(), _W2.copy(), _B2.copy()
 
 
+@hints("Work layer by layer and keep one row per sample: Z1 = X @ W1 + b1 has shape (2, 3).",
+       "The hidden layer applies the ReLU, A1 = np.maximum(Z1, 0). The output layer computes "
+       "A1 @ W2 + b2, shape (2, 1), and applies the sigmoid 1 / (1 + np.exp(-z)).")
 def check_forward(answer: Any) -> None:
     """Exercise 2: the output of the 2 → 3 (ReLU) → 1 (sigmoid) network of :func:`forward_problem`.
 
@@ -73,22 +110,48 @@ def check_forward(answer: Any) -> None:
     if a is None:
         return
     X, W1, b1, W2, b2 = forward_problem()
-    A1 = np.maximum(X @ W1 + b1, 0)  # (2, 3)
-    expected = 1 / (1 + np.exp(-(A1 @ W2 + b2)))  # (2, 1)
-    no_relu = 1 / (1 + np.exp(-((X @ W1 + b1) @ W2 + b2)))
-    if a.shape == expected.shape and np.allclose(a, no_relu) and not np.allclose(a, expected):
-        wrong(name, "this is the output without the ReLU: apply np.maximum(Z1, 0) to the hidden layer")
-        return
-    if a.shape == expected.shape and np.allclose(a, A1 @ W2 + b2):
-        wrong(name, "this is the output layer's weighted sum; pass it through the sigmoid")
-        return
+    Z1 = X @ W1 + b1  # (2, 3)
+    A1 = np.maximum(Z1, 0)  # (2, 3)
+    Z2 = A1 @ W2 + b2  # (2, 1)
+    expected = _sigmoid(Z2)  # (2, 1)
     if a.shape == (2,):
         wrong(name, "expected shape (2, 1) — one row per sample, one column per output unit — "
                     "got (2,); keep the matrix shape (A1 @ W2 + b2 is already (2, 1))")
         return
-    check_array(name, a, expected)
+    if a.shape == Z1.shape:
+        wrong(name, "that has the hidden layer's shape (2, 3): carry on through W2, b2 and the sigmoid")
+        return
+    if a.shape == expected.shape and np.all(np.isfinite(a)) and not np.allclose(a, expected):
+        slips = [
+            (_sigmoid(Z1 @ W2 + b2), "this is the output without the ReLU: apply np.maximum(Z1, 0) to the "
+                                     "hidden layer"),
+            (Z2, "this is the output layer's weighted sum; pass it through the sigmoid"),
+            (_sigmoid(np.maximum(X @ W1, 0) @ W2 + b2), "the hidden layer's bias b1 is missing"),
+            (_sigmoid(A1 @ W2), "the output layer's bias b2 is missing"),
+            (_sigmoid(-Z2), "a sign slip in the sigmoid: it is 1 / (1 + exp(−z))"),
+            (np.maximum(Z2, 0), "the output layer uses the sigmoid, not the ReLU"),
+            (_sigmoid(_sigmoid(Z1) @ W2 + b2), "the hidden layer uses the ReLU, not the sigmoid"),
+            (np.ones_like(Z2), "every output is 1: a softmax over a single output unit always gives 1; "
+                               "this output uses the sigmoid"),
+        ]
+        for value, why in slips:
+            if np.allclose(a, value):
+                wrong(name, why)
+                return
+    check_array(name, a, expected,
+                pointer="row i is sample i, through relu(· @ W1 + b1), then sigmoid(· @ W2 + b2)")
 
 
+def _sigmoid(z: Array) -> Array:
+    return np.asarray(1 / (1 + np.exp(-z)), dtype=np.float64)
+
+
+@hints("No single line separates XOR's 1s from its 0s, but two lines can: each hidden step unit draws "
+       "one line and fires on one side of it.",
+       "Let one hidden unit compute OR (it fires when at least one input is 1) and the other AND (it "
+       "fires only when both are).",
+       "XOR is 'OR and not AND': the output unit fires when the OR unit fires and the AND unit does "
+       "not, so give the AND unit a strong negative weight.")
 def check_xor_network(answer: Any) -> None:
     """Exercise 3: weights ``(W1, b1, W2, b2)`` of a step-activation network computing XOR.
 
@@ -117,6 +180,9 @@ def check_xor_network(answer: Any) -> None:
         if arr.shape != shape:
             wrong(name, f"{label} must have shape {shape} for {h} hidden unit(s), got {arr.shape}")
             return
+    if not all(np.all(np.isfinite(arr)) for arr in (W1, b1, W2, b2)):
+        wrong(name, "the weights or biases contain NaN or inf")
+        return
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([0, 1, 1, 0])
     H = (X @ W1 + b1 > 0).astype(np.float64)  # (4, h): which hidden units fire
@@ -124,21 +190,35 @@ def check_xor_network(answer: Any) -> None:
     if np.array_equal(pred, y):
         correct(name, "Each hidden unit draws one line; the output unit combines the two half-planes.")
         return
+    if (H == H[0]).all():
+        wrong(name, "the hidden units fire the same way for all four inputs, so the output unit cannot "
+                    "tell them apart: give each hidden unit a line (weights and bias) that splits the "
+                    "corners")
+        return
     i = int(np.flatnonzero(pred != y)[0])
-    wrong(name, f"for input {X[i].astype(int).tolist()} the network gives {pred[i]}, expected {y[i]} "
-                f"(hidden units firing: {H[i].astype(int).tolist()}). Hint: let one unit compute OR, "
-                "another AND, and the output 'OR and not AND'")
+    wrong(name, f"for input {X[i].astype(int).tolist()} the network gives {pred[i]}, XOR gives {y[i]} "
+                f"(hidden units firing: {H[i].astype(int).tolist()}): each hidden unit draws one line, "
+                "the output unit combines which side of each line the input is on")
 
 
+@hints("He initialisation draws each weight from a normal distribution with mean 0 and variance "
+       "2 / n_in, where n_in is the number of inputs of the layer.",
+       "The standard deviation is the square root of the variance (np.sqrt).")
 def check_he_std(answer: Any) -> None:
     """Exercise 4: the standard deviation of He initialisation for a layer with 784 inputs.
 
     He draws ``W ~ N(0, 2 / n_in)``, so the standard deviation is ``sqrt(2 / n_in)``.
     """
-    expected = float(np.sqrt(2.0 / HE_N_IN))
-    check_number("He standard deviation", answer, expected, rtol=1e-3, mistakes=[
-        (2.0 / HE_N_IN,
-         lambda value: f"{value:.4g} is the variance 2 / n_in; the standard deviation is its square root"),
-        (float(np.sqrt(1.0 / HE_N_IN)),
-         lambda value: f"{value:.4g} is sqrt(1 / n_in); He doubles the variance for ReLU: sqrt(2 / n_in)"),
-    ])
+    n = HE_N_IN
+    check_number("He standard deviation", answer, float(np.sqrt(2.0 / n)), rtol=1e-3, mistakes=[
+        (2.0 / n, "that is the variance 2 / n_in; the standard deviation is its square root"),
+        (float(np.sqrt(1.0 / n)), "that is sqrt(1 / n_in); He doubles the variance for ReLU: sqrt(2 / n_in)"),
+        (1.0 / n, "1 / n_in is a variance (LeCun's); He's variance is 2 / n_in, and the standard deviation "
+                  "is the square root of the variance"),
+        (2.0 / np.sqrt(n), "the 2 belongs under the square root too"),
+        (float(np.sqrt(2.0) / n), "n_in belongs under the square root too"),
+        (float(np.sqrt(2.0 * n)), "n_in divides: the variance is 2 / n_in"),
+        (float(np.sqrt(6.0 / n)), "sqrt(6 / n_in) is the limit a of He's uniform version U(−a, a); the "
+                                  "normal version has variance 2 / n_in"),
+        (lambda value: value <= 0, "a standard deviation is never zero or negative"),
+    ], pointer="He's variance is 2 / n_in, and the standard deviation is the square root of the variance")

@@ -1,6 +1,8 @@
 """Exercise checks for notebook 07, "MNIST: handwritten digits end to end".
 
-Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off.
+Each check prints one line: ⏳ (not done yet), ✅ (correct) or ❌ with what is off — a diagnosis,
+never the right answer. Stuck? ``ch07.hint("n_params")`` prints a hint for the exercise that
+``ch07.check_n_params`` checks; call it again for the next one.
 
 Examples
 --------
@@ -9,46 +11,71 @@ Examples
 ✅ parameters: correct. 109,386 numbers to learn.
 >>> ch07.check_steps_per_epoch(...)
 ⏳ steps per epoch: not done yet — replace the ... with your answer.
+>>> ch07.check_steps_per_epoch(55_000 * 64)
+❌ steps per epoch: not yet — divide the number of images by the batch size, don't multiply
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlbasics.exercises._common import as_number, correct, is_blank, not_done, wrong
+from dlbasics.exercises._common import (
+    as_number,
+    check_param_count,
+    correct,
+    hints,
+    is_blank,
+    not_done,
+    show_hint,
+    wrong,
+)
 
 __all__ = ["MLP_SIZES", "N_TRAIN", "BATCH_SIZE", "check_n_params", "check_steps_per_epoch",
-           "check_recall"]
+           "check_recall", "hint"]
 
 #: the network of exercise 1 (the notebook's default MLP)
 MLP_SIZES = (784, 128, 64, 10)
 #: exercise 2: training images left after holding out 5,000 for validation, and the batch size
 N_TRAIN = 55_000
 BATCH_SIZE = 64
+#: the MNIST training images before the validation images are held out
+_MNIST_TRAIN = 60_000
 
 
-def _as_int(name: str, answer: Any) -> int | None:
-    """The answer as an int, or None after printing what is wrong with it."""
-    value = as_number(name, answer, "one whole number")
-    if value is None:
-        return None
-    if not math.isfinite(value) or value != int(value):
-        wrong(name, f"expected a whole number, got {value:g}")
-        return None
-    return int(value)
+def hint(exercise: str | None = None, level: int | None = None) -> None:
+    """Print the next hint for an exercise of notebook 07 (without one: list the exercises).
+
+    Parameters
+    ----------
+    exercise : str, optional
+        The exercise, named as its check without ``check_``: ``"n_params"``,
+        ``"steps_per_epoch"`` or ``"recall"``.
+    level : int, optional
+        Print this hint (1 is the first) again instead of the next one.
+
+    Examples
+    --------
+    >>> from dlbasics.exercises import ch07
+    >>> ch07.hint("recall", level=1)  # doctest: +ELLIPSIS
+    💡 hint 1 of 2 for check_recall: ...
+    """
+    show_hint(__name__, exercise, level)
 
 
+@hints("A Dense layer from n_in to n_out units has n_in × n_out weights (one per arrow) and n_out "
+       "biases (one per unit it computes).",
+       "The widths 784-128-64-10 make three Dense layers: 784 → 128, 128 → 64 and 64 → 10. Count each, "
+       "then add the three counts.")
 def check_n_params(answer: Any, sizes: Sequence[int] = MLP_SIZES) -> None:
     """Exercise 1: how many numbers a fully connected network of these widths learns.
 
     A Dense layer from ``n_in`` to ``n_out`` units has ``n_in · n_out`` weights and
     ``n_out`` biases, so the total is ``Σ (n_in + 1) · n_out`` over the layers:
-    109,386 for 784-128-64-10.
+    109,386 for 784-128-64-10 (the same check as :func:`dlbasics.exercises.ch04.check_n_params`).
 
     Parameters
     ----------
@@ -57,32 +84,12 @@ def check_n_params(answer: Any, sizes: Sequence[int] = MLP_SIZES) -> None:
     sizes : sequence of int
         Layer widths ``[n_in, hidden..., n_out]``.
     """
-    name = "parameters"
-    if is_blank(answer):
-        not_done(name)
-        return
-    value = _as_int(name, answer)
-    if value is None:
-        return
-    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
-    weights = sum(a * b for a, b in pairs)
-    biases = sum(b for _, b in pairs)
-    if value == weights + biases:
-        correct(name, f"{value:,} numbers to learn.")
-    elif value == weights:
-        wrong(name, f"{value:,} counts the weights only: every unit also has a bias "
-                    f"({biases:,} of them in all)")
-    elif value == biases:
-        wrong(name, f"{value:,} counts the biases only: add the weights, n_in × n_out per layer")
-    elif value == weights + sum(a for a, _ in pairs):
-        wrong(name, "one bias per unit of the layer's output, not per input: a layer from n_in to "
-                    "n_out units has n_out biases")
-    else:
-        layers = " + ".join(f"({a} × {b} + {b})" for a, b in pairs)
-        wrong(name, f"got {value:,}; add up n_in × n_out weights and n_out biases for each "
-                    f"layer: {layers}")
+    check_param_count("parameters", answer, sizes, success=lambda total: f"{total:,} numbers to learn.")
 
 
+@hints("One epoch visits every training image once, batch_size images per step.",
+       "The number of images is not a multiple of the batch size: the images left after the full "
+       "batches form one last, smaller batch, and that is a step too. Round up.")
 def check_steps_per_epoch(answer: Any, n: int = N_TRAIN, batch_size: int = BATCH_SIZE) -> None:
     """Exercise 2: optimizer steps (mini-batches) in one epoch of ``n`` images.
 
@@ -91,30 +98,37 @@ def check_steps_per_epoch(answer: Any, n: int = N_TRAIN, batch_size: int = BATCH
     images in batches of 64.
     """
     name = "steps per epoch"
-    raw = as_number(name, answer, "one whole number")
-    if raw is None:
-        return
-    expected = -(-n // batch_size)  # ceil(n / batch_size) in integers
-    if math.isfinite(raw) and raw != int(raw):
-        wrong(name, f"{raw:g} is not a whole number: a step always uses one whole mini-batch; the "
-                    "last, smaller batch is a step too")
-        return
-    value = _as_int(name, answer)
+    value = as_number(name, answer, "one whole number")
     if value is None:
         return
+    expected = -(-n // batch_size)  # ceil(n / batch_size) in integers
     if value == expected:
         correct(name, f"{n:,} images in batches of {batch_size}: {n // batch_size} full batches "
                       f"and one of {n - batch_size * (n // batch_size)}.")
+    elif value != int(value):
+        wrong(name, "that is not a whole number: a step always uses one whole mini-batch; the "
+                    "last, smaller batch is a step too")
     elif value == n // batch_size:
-        wrong(name, f"{value} full batches leave {n - batch_size * value} images over; they form "
+        wrong(name, f"{value:g} full batches leave {n - batch_size * int(value)} images over; they form "
                     "one last, smaller batch, which is a step too: round up")
     elif value == n * batch_size:
         wrong(name, "divide the number of images by the batch size, don't multiply")
+    elif value == n:
+        wrong(name, "that is the number of images; one step uses a whole mini-batch of them")
+    elif n == N_TRAIN and value in (_MNIST_TRAIN // batch_size, -(-_MNIST_TRAIN // batch_size)):
+        wrong(name, f"that counts all {_MNIST_TRAIN:,} training images; {_MNIST_TRAIN - n:,} of them are "
+                    f"held out for validation, so an epoch has {n:,}")
+    elif value <= 0:
+        wrong(name, "a number of steps is positive")
     else:
-        wrong(name, f"got {value:,}; each step takes {batch_size} images, and one epoch must see "
-                    f"all {n:,} of them")
+        wrong(name, f"{'too many' if value > expected else 'too few'}: each step takes {batch_size} images, "
+                    f"and one epoch must see all {n:,} of them once")
 
 
+@hints("Recall of digit k: of the test images that show k, the fraction the network labels k. In the "
+       "confusion matrix, rows are the true digit and columns the prediction.",
+       "The right answers are on the diagonal (np.diag(cm)); the images of each digit are the sum of "
+       "its row. Divide one by the other, for all ten digits at once.")
 def check_recall(answer: Any, cm: ArrayLike) -> None:
     """Exercise 3: the fraction of each digit's test images that the network gets right.
 
@@ -164,6 +178,25 @@ def check_recall(answer: Any, cm: ArrayLike) -> None:
     if np.allclose(a, 100 * expected, equal_nan=True):
         wrong(name, "these look like percentages: give fractions between 0 and 1")
         return
-    i = int(np.argwhere(~close)[0, 0])
-    wrong(name, f"first wrong value for digit {i}: expected {expected[i]:.4f}, got {float(a[i]):.4f} "
-                "(right answers on the diagonal, divided by the row's total)")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if np.allclose(a, 1 - expected, equal_nan=True):
+            wrong(name, "these are the fractions each digit gets wrong; recall is the fraction it gets right")
+            return
+    if np.allclose(a, diag.sum() / cm.sum()):
+        wrong(name, "every digit has the same number: that is the overall accuracy; recall is one fraction "
+                    "per digit, from its own row")
+        return
+    a = a.astype(np.float64)
+    nan = np.isnan(a) & ~np.isnan(expected)
+    if nan.any():
+        wrong(name, f"digit {', '.join(str(i) for i in np.flatnonzero(nan))}: NaN, a 0 / 0 somewhere")
+        return
+    outside = np.flatnonzero((a < 0) | (a > 1))
+    if outside.size:
+        wrong(name, f"a fraction lies between 0 and 1, and the one for digit "
+                    f"{', '.join(str(i) for i in outside)} does not")
+        return
+    off = np.flatnonzero(~close)
+    digits = ", ".join(str(i) for i in off)
+    wrong(name, f"digit{'s' if off.size > 1 else ''} {digits} {'are' if off.size > 1 else 'is'} off, "
+                f"the others are right: right answers on the diagonal, divided by the row's total")
