@@ -283,7 +283,7 @@ def print_targets(label: str, runs: Runs, flops: float, peak: float) -> None:
 
 
 # -- main ---------------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs per library and batch size")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 128, 512])
@@ -296,64 +296,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sklearn", action="store_true", help="skip scikit-learn")
     parser.add_argument("--torch-flush-denormal", action="store_true",
                         help="run PyTorch with torch.set_flush_denormal(True) (default: as installed)")
-    args = parser.parse_args(argv)
-    threads = args.threads or n_cores()
-    global BLAS_THREADS
-    BLAS_THREADS = threads  # same threads as the other libraries
+    return parser.parse_args(argv)
 
-    threadpoolctl = import_threadpoolctl()
+
+def make_runners(args: argparse.Namespace, threads: int) -> tuple[dict[str, EpochFn], list[str], str]:
+    """The libraries to time, the ones skipped (with how to install them), and torch's setup."""
     runners: dict[str, EpochFn] = {"dlbasics": dlbasics_epoch}
-    missing = []
+    missing, torch_line = [], ""
     if not args.no_torch:
         try:
             import torch
 
             torch.set_num_threads(threads)
             runners["torch"] = make_torch_epoch(torch, args.torch_flush_denormal)
-            torch_version = torch.__version__
-        except ImportError:
-            missing.append("torch (pip install torch)")
+            torch_line = (f"torch {torch.__version__}, {torch.get_num_threads()} threads, flush "
+                          f"denormals: {args.torch_flush_denormal}")
+        except (ImportError, OSError) as err:  # OSError: an installed torch whose libraries fail
+            missing.append(f"torch (pip install torch): {type(err).__name__}: {err}")
     if not args.no_sklearn:
         try:
             from sklearn.exceptions import ConvergenceWarning
             from sklearn.neural_network import MLPClassifier
 
             runners["sklearn"] = make_sklearn_epoch(MLPClassifier, ConvergenceWarning)
-        except ImportError:
+        except (ImportError, OSError):
             missing.append("scikit-learn (pip install scikit-learn)")
+    return runners, missing, torch_line
 
-    X, y = synthetic_data(seed=args.seed) if args.data == "synthetic" else mnist_data()
-    n = X.shape[0]
-    limiter = threadpoolctl.threadpool_limits(threads) if threadpoolctl is not None else None
 
-    print("== environment")
-    for line in describe_environment(threads, threadpoolctl):
-        print("  " + line)
-    if "torch" in runners:
-        print(f"  torch {torch_version}, {torch.get_num_threads()} threads, flush denormals: "
-              f"{args.torch_flush_denormal}")
-    for name in missing:
-        print(f"  not installed, skipped: {name}")
-    n_params = dl.mlp(SIZES, rng=0).n_params
-    flops = 6.0 * n_params * n
-    peak, peak_cpu = gemm_peak()
-    print(f"== data: {args.data}, X {X.shape} {X.dtype}, y {y.shape} {y.dtype}, "
-          f"{len(np.unique(y))} classes")
-    print(f"== model {'-'.join(map(str, SIZES))} ReLU, {n_params:,} parameters; SGD lr={args.lr} "
-          f"momentum=0.9; {flops / 1e9:.1f} GFLOP per epoch (6 x params x samples)")
-    print(f"== float32 GEMM peak (2048 x 2048 x 2048 matmul, best of 7, {threads} threads): "
-          f"{peak:.1f} GFLOP/s -> {flops / peak / 1e9:.3f} s/epoch at 100 % (measured again at "
-          "the end; the higher value is used)")
-    floor = {b: matmul_only_epoch(b, n) for b in args.batch_sizes}
-    print("== 'matmuls': the loop's 8 matmuls per step alone, at the layer shapes, s/epoch: "
-          + ", ".join(f"batch {b} {floor[b][0]:.3f}" for b in args.batch_sizes))
-
-    # warm up each library at each batch size on a slice (imports, BLAS buffers, allocator)
-    warm = slice(0, min(4096, n))
+def time_runs(runners: dict[str, EpochFn], X: np.ndarray, y: np.ndarray,
+              args: argparse.Namespace) -> tuple[Runs, Runs, dict[tuple[str, int], float]]:
+    """Warm every library up, then time ``args.repeats`` epochs each, rotating the order."""
+    warm = slice(0, min(4096, X.shape[0]))  # imports, BLAS buffers, allocator
     for batch in args.batch_sizes:
         for run in runners.values():
             run(X[warm], y[warm], batch, args.lr, args.seed)  # result not used
-
     walls: Runs = {}
     cpus: Runs = {}
     losses: dict[tuple[str, int], float] = {}
@@ -366,13 +343,34 @@ def main(argv: list[str] | None = None) -> int:
                 cpus.setdefault((name, batch), []).append(cpu)
                 losses[(name, batch)] = loss
         print(f"   repeat {r + 1}/{args.repeats} done, {load_str()}", flush=True)
-    peak_end, peak_cpu_end = gemm_peak()  # a busy spell may have spoilt the first measurement
-    print(f"== float32 GEMM peak at the end: {peak_end:.1f} GFLOP/s")
-    peak, peak_cpu = max(peak, peak_end), max(peak_cpu, peak_cpu_end)
+    return walls, cpus, losses
 
+
+def print_setup(args: argparse.Namespace, threads: int, threadpoolctl: Any, torch_line: str,
+                missing: list[str], X: np.ndarray, y: np.ndarray, flops: float, peak: float) -> None:
+    print("== environment")
+    for line in describe_environment(threads, threadpoolctl):
+        print("  " + line)
+    if torch_line:
+        print("  " + torch_line)
+    for name in missing:
+        print(f"  not installed, skipped: {name}")
+    print(f"== data: {args.data}, X {X.shape} {X.dtype}, y {y.shape} {y.dtype}, "
+          f"{len(np.unique(y))} classes")
+    print(f"== model {'-'.join(map(str, SIZES))} ReLU, {dl.mlp(SIZES, rng=0).n_params:,} parameters; "
+          f"SGD lr={args.lr} momentum=0.9; {flops / 1e9:.1f} GFLOP per epoch (6 x params x samples)")
+    print(f"== float32 GEMM peak (2048 x 2048 x 2048 matmul, best of 7, {threads} threads): "
+          f"{peak:.1f} GFLOP/s -> {flops / peak / 1e9:.3f} s/epoch at 100 % (measured again at "
+          "the end; the higher value is used)")
+
+
+def print_results(args: argparse.Namespace, threads: int, names: list[str], timings: tuple[Runs, Runs],
+                  losses: dict[tuple[str, int], float], n: int, flops: float,
+                  peaks: tuple[float, float], floor: dict[int, tuple[float, float]]) -> None:
+    walls, cpus = timings
+    peak, peak_cpu = peaks
     print_table(f"seconds per epoch (wall clock), median of {args.repeats} after one warm-up",
-                walls, names, args.batch_sizes, n, flops, peak,
-                {b: f[0] for b, f in floor.items()})
+                walls, names, args.batch_sizes, n, flops, peak, {b: f[0] for b, f in floor.items()})
     print("\n== spread (min..max s); 'busy': CPU seconds per wall second, median (less than the "
           f"{threads} thread(s) means the run waited for a core); training loss of the epoch")
     busy = {key: statistics.median(c / w for c, w in zip(cpus[key], walls[key], strict=True))
@@ -385,12 +383,35 @@ def main(argv: list[str] | None = None) -> int:
         print_table("CPU seconds per epoch, median (one thread: what an idle core would take)",
                     cpus, names, args.batch_sizes, n, flops, peak_cpu,
                     {b: f[1] for b, f in floor.items()})
-
     print("\n== targets")
     print_targets("", walls, flops, peak)
     if threads == 1:
         print_targets("by CPU time, ", cpus, flops, peak_cpu)
     print(f"  {load_str()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    threads = args.threads or n_cores()
+    global BLAS_THREADS
+    BLAS_THREADS = threads  # same threads as the other libraries
+
+    threadpoolctl = import_threadpoolctl()
+    runners, missing, torch_line = make_runners(args, threads)
+    X, y = synthetic_data(seed=args.seed) if args.data == "synthetic" else mnist_data()
+    n = X.shape[0]
+    limiter = threadpoolctl.threadpool_limits(threads) if threadpoolctl is not None else None
+    flops = 6.0 * dl.mlp(SIZES, rng=0).n_params * n
+    peak, peak_cpu = gemm_peak()
+    print_setup(args, threads, threadpoolctl, torch_line, missing, X, y, flops, peak)
+    floor = {b: matmul_only_epoch(b, n) for b in args.batch_sizes}
+    print("== 'matmuls': the loop's 8 matmuls per step alone, at the layer shapes, s/epoch: "
+          + ", ".join(f"batch {b} {floor[b][0]:.3f}" for b in args.batch_sizes))
+    walls, cpus, losses = time_runs(runners, X, y, args)
+    peak_end, peak_cpu_end = gemm_peak()  # a busy spell may have spoilt the first measurement
+    print(f"== float32 GEMM peak at the end: {peak_end:.1f} GFLOP/s")
+    print_results(args, threads, list(runners), (walls, cpus), losses, n, flops,
+                  (max(peak, peak_end), max(peak_cpu, peak_cpu_end)), floor)
     if limiter is not None:
         limiter.restore_original_limits()
     return 0

@@ -13,7 +13,7 @@ module                    what it holds (notebook that teaches it)
 ``dlbasics.losses``       MSE, cross-entropies, KL divergence (05)
 ``dlbasics.gradcheck``    finite-difference gradient checks (05)
 ``dlbasics.optimizers``   SGD (momentum, Nesterov), RMSprop, Adam, schedules (06)
-``dlbasics.training``     the training loop ``fit`` and its history (05–07)
+``dlbasics.training``     one step ``train_step``, the loop ``fit``, its history (05–07)
 ``dlbasics.mnist``        the MNIST loader (07)
 ``dlbasics.widgets``      the course's interactive widgets (imported on demand)
 ========================= ===========================================================
@@ -58,6 +58,7 @@ from dlbasics.layers import (
     Identity,
     LeakyReLU,
     ReLU,
+    Rescale,
     Sigmoid,
     Softmax,
     Step,
@@ -66,8 +67,10 @@ from dlbasics.layers import (
 )
 from dlbasics.losses import (
     binary_cross_entropy,
+    binary_cross_entropy_from_sigmoid,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    cross_entropy_from_softmax,
     kl_divergence,
     mse,
     rmse,
@@ -75,7 +78,15 @@ from dlbasics.losses import (
 from dlbasics.network import Sequential, load, mlp, save
 from dlbasics.neuron import Neuron, Perceptron
 from dlbasics.optimizers import SGD, Adam, CosineAnnealingLR, RMSprop, StepLR
-from dlbasics.training import DivergenceError, History, TrainingState, accuracy, evaluate, fit
+from dlbasics.training import (
+    DivergenceError,
+    History,
+    TrainingState,
+    accuracy,
+    evaluate,
+    fit,
+    train_step,
+)
 
 __version__ = "0.1.0"
 
@@ -89,14 +100,14 @@ __all__ = [
     # neuron
     "Neuron", "Perceptron",
     # layers and networks
-    "Dense", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
+    "Dense", "Rescale", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
     "init_weights", "Sequential", "mlp", "save", "load",
     # losses
     "mse", "rmse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "kl_divergence",
+    "binary_cross_entropy_from_sigmoid", "cross_entropy_from_softmax", "kl_divergence",
     # optimizers and training
     "SGD", "RMSprop", "Adam", "StepLR", "CosineAnnealingLR",
-    "fit", "evaluate", "accuracy", "History", "TrainingState", "DivergenceError",
+    "train_step", "fit", "evaluate", "accuracy", "History", "TrainingState", "DivergenceError",
     # gradient checking
     "check_layer", "check_loss", "check_model", "GradCheckResult",
 ]

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike, NDArray
+from numpy.typing import ArrayLike, DTypeLike
 
+from dlbasics._typing import Array, RngLike
+from dlbasics._util import as_rng, positive_int
 from dlbasics.activations import _real_array, _real_number
-from dlbasics.layers import as_rng, positive_int
 from dlbasics.losses import class_labels
 
 __all__ = [
@@ -35,8 +36,6 @@ __all__ = [
     "train_val_test_split",
 ]
 
-Array = NDArray[Any]
-RngLike = np.random.Generator | int | None
 
 
 def _check_n(n: int, k: int, who: str) -> int:

@@ -13,14 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
+from dlbasics._util import as_rng
 from dlbasics.activations import _real_array, _real_number
-from dlbasics.layers import Layer, as_rng
-from dlbasics.losses import get_loss
+from dlbasics.layers import Layer, Sigmoid, Softmax
+from dlbasics.losses import (
+    LossFn,
+    binary_cross_entropy_from_sigmoid,
+    cross_entropy_from_softmax,
+    get_loss,
+)
 from dlbasics.network import Sequential
 
 __all__ = [
@@ -32,8 +38,6 @@ __all__ = [
     "check_model",
     "check_activation",
 ]
-
-Array = NDArray[Any]
 
 _H_MIN = 1e-12  # below this, f(x + h) - f(x - h) is mostly round-off even in float64
 
@@ -330,7 +334,7 @@ def check_model(model: Sequential, X: ArrayLike, y: ArrayLike, loss: str = "auto
         A float32 model (the message says how to build a float64 one), a bad ``h``, and
         whatever :func:`dlbasics.training.fit` would refuse about ``X``, ``y`` and ``loss``.
     """
-    from dlbasics.training import _check_model, _loss_and_grad, _loss_kind, _prepare_targets
+    from dlbasics.training import _check_model, _loss_kind, _prepare_targets
 
     _check_model(model, "check_model")
     h = _check_h(h, "check_model")
@@ -338,15 +342,29 @@ def check_model(model: Sequential, X: ArrayLike, y: ArrayLike, loss: str = "auto
     X = np.array(model.check_input(X, "check_model"), dtype=np.float64)
     kind = _loss_kind(model, loss, "check_model")
     y = _prepare_targets(model, y, X.shape[0], kind, "check_model")
+    loss_fn, skip = _loss_of_output(model, kind)
 
     def f() -> float:
-        return _loss_and_grad(model, model.forward(X), y, kind)[0]
+        return float(loss_fn(model.forward(X), y)[0])
 
-    out = model.forward(X)
-    _, grad, skip = _loss_and_grad(model, out, y, kind)
+    _, grad = loss_fn(model.forward(X), y)
     dX = np.array(model.backward(grad, skip_last=skip), dtype=np.float64)
     analytic = [(n, g.copy()) for n, _, g in model.named_parameters()]
     pairs: list[tuple[str, Array, Array]] = [("X", dX, numerical_gradient(f, X, h))]
     for (name, g), (_, p, _) in zip(analytic, model.named_parameters(), strict=True):
         pairs.append((name, g, numerical_gradient(f, p, h)))
     return compare_gradients(pairs)
+
+
+def _loss_of_output(model: Sequential, loss: str | LossFn) -> tuple[LossFn, int]:
+    """The loss as training computes it, and how many final layers its gradient includes.
+
+    A Sigmoid or Softmax layer and its cross-entropy are differentiated together (the fused
+    gradient ``(P − Y)/N`` of :mod:`dlbasics.losses`), so backward starts below that layer.
+    """
+    last = model.layers[-1]
+    if loss == "binary_cross_entropy" and isinstance(last, Sigmoid):
+        return binary_cross_entropy_from_sigmoid, 1
+    if loss == "cross_entropy" and isinstance(last, Softmax):
+        return cross_entropy_from_softmax, 1
+    return get_loss(loss), 0

@@ -1,11 +1,11 @@
 """Layers: a fully connected (dense) layer and activation layers (notebooks 04 and 05).
 
 Every layer has the same small interface, in the spirit of ``out, cache = forward(x)`` /
-``dx = backward(dout)``:
+``dx = backward(dout)``, with notebook 05's names:
 
 * ``forward(X)`` computes the output and remembers what ``backward`` will need;
-* ``backward(dout)`` takes ``dL/d(output)``, stores the parameter gradients (``dW``, ``db``)
-  and returns ``dL/d(input)``;
+* ``backward(dZ)`` (Dense) or ``backward(dA)`` (activations) takes ``∂L/∂(output)``, stores the
+  parameter gradients (``dW``, ``db``) and returns ``∂L/∂(input)`` (``dX`` or ``dZ``);
 * ``parameters()`` lists ``(value, gradient)`` pairs of arrays that an optimizer updates in
   place.
 
@@ -13,9 +13,11 @@ Batch first: ``X`` is ``(N, n_in)``, ``W`` is ``(n_in, n_out)``, ``b`` is ``(n_o
 ``Z = X @ W + b`` is ``(N, n_out)``. Column ``W[:, j]`` holds unit ``j``'s incoming weights.
 (PyTorch's ``nn.Linear`` stores the transpose, ``weight`` of shape ``(n_out, n_in)``.)
 
-Speed: with ``reuse=True`` (what :func:`dlbasics.training.fit` uses) a layer writes into
-buffers it keeps between calls instead of allocating new arrays every step. The arrays it
-returns are then overwritten by the next call, which is why it is off by default.
+Speed: while ``layer.reuse_buffers`` is true (:func:`dlbasics.training.fit` switches it on
+with :meth:`dlbasics.network.Sequential.reusing_buffers` and off again when it returns) a layer
+writes into buffers it keeps between calls instead of allocating new arrays every step. The
+arrays it returns are then overwritten by the next call, which is why it is off by default.
+The formulas are the same either way.
 """
 
 from __future__ import annotations
@@ -24,13 +26,28 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike, NDArray
+from numpy.typing import ArrayLike, DTypeLike
 
-from dlbasics.activations import _real_array, _real_number, get_activation, softmax, softmax_backward
+from dlbasics._typing import Array, RngLike
+from dlbasics._util import as_rng, positive_int
+from dlbasics.activations import (
+    _real_array,
+    _real_number,
+    get_activation,
+    leaky_relu,
+    leaky_relu_backward,
+    relu,
+    relu_backward,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    tanh_backward,
+)
 
 __all__ = [
     "Layer",
     "Dense",
+    "Rescale",
     "ActivationLayer",
     "Identity",
     "Step",
@@ -44,63 +61,7 @@ __all__ = [
     "INITIALIZERS",
 ]
 
-Array = NDArray[Any]
-RngLike = np.random.Generator | int | None
-
-
-def as_rng(rng: RngLike, who: str = "as_rng") -> np.random.Generator:
-    """Turn ``None``, an int seed or a Generator into a Generator (never global state).
-
-    Raises
-    ------
-    TypeError
-        Anything else (a ``RandomState``, a float, a string ...).
-    ValueError
-        A negative seed.
-
-    Examples
-    --------
-    >>> int(as_rng(0).integers(10)) == int(as_rng(0).integers(10))
-    True
-    >>> as_rng(1.5, "fit")
-    Traceback (most recent call last):
-    ...
-    TypeError: fit: rng must be None, an int seed or a numpy.random.Generator, got 1.5 (float)
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int | np.integer)):
-        raise TypeError(f"{who}: rng must be None, an int seed or a numpy.random.Generator, "
-                        f"got {rng!r} ({type(rng).__name__})")
-    if rng is not None and rng < 0:
-        raise ValueError(f"{who}: an int seed must be >= 0, got rng={rng}")
-    return np.random.default_rng(rng)
-
-
-def positive_int(value: Any, who: str, what: str) -> int:
-    """``value`` as an int, if it is a positive integer (not a bool, not a float such as 3.0).
-
-    Raises
-    ------
-    TypeError
-        Not an integer.
-    ValueError
-        An integer below 1.
-
-    Examples
-    --------
-    >>> positive_int(3, "mlp", "size")
-    3
-    >>> positive_int(2.5, "Dense", "n_in")
-    Traceback (most recent call last):
-    ...
-    TypeError: Dense: n_in must be a positive int, got 2.5 (float)
-    """
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{who}: {what} must be a positive int, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{who}: {what} must be a positive int, got {value}")
-    return int(value)
+# ``as_rng`` and ``positive_int`` live in dlbasics._util (still importable from here).
 
 
 def float_dtype(dtype: DTypeLike, who: str) -> np.dtype[Any]:
@@ -180,19 +141,21 @@ class Layer:
 
     #: short name shown in summaries and error messages
     name: str = "layer"
+    #: write results into buffers kept between calls (switched on by training, see the module)
+    reuse_buffers: bool = False
 
     def __init__(self) -> None:
         self._buffers: dict[str, Array] = {}
 
     # -- the interface -------------------------------------------------------------------
-    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
+    def forward(self, X: ArrayLike) -> Array:
         """Output of the layer for the batch ``X``; caches what backward needs."""
         raise NotImplementedError
 
-    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
-        """Given ``dL/d(output)``, store parameter gradients and return ``dL/d(input)``.
+    def backward(self, dout: Array, *, input_grad: bool = True) -> Array:
+        """Given ``∂L/∂(output)``, store parameter gradients and return ``∂L/∂(input)``.
 
-        ``input_grad=False`` skips computing ``dL/d(input)`` (the first layer of a network
+        ``input_grad=False`` skips computing ``∂L/∂(input)`` (the first layer of a network
         does not need it) and returns an empty array.
         """
         raise NotImplementedError
@@ -219,9 +182,10 @@ class Layer:
         return sum(p.size for _, p, _ in self.named_parameters())
 
     # -- helpers ---------------------------------------------------------------------------
-    def _buf(self, key: str, shape: tuple[int, ...], dtype: DTypeLike, reuse: bool) -> Array:
-        """A scratch array: kept between calls when ``reuse``, otherwise fresh."""
-        if not reuse:
+    def _out(self, key: str, shape: tuple[int, ...], dtype: DTypeLike) -> Array:
+        """Where to write a result: a buffer kept between calls while ``reuse_buffers``,
+        otherwise a fresh array."""
+        if not self.reuse_buffers:
             return np.empty(shape, dtype=dtype)
         buf = self._buffers.get(key)
         if buf is None or buf.shape != shape or buf.dtype != np.dtype(dtype):
@@ -368,7 +332,7 @@ class Dense(Layer):
         layer._init_grads()
         return layer
 
-    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
+    def forward(self, X: ArrayLike) -> Array:
         """``Z = X @ W + b`` for a batch ``X`` of shape ``(N, n_in)`` (one sample ``(n_in,)``
         is taken as a batch of one).
 
@@ -393,40 +357,41 @@ class Dense(Layer):
                                 f"real numbers, got dtype {X.dtype}")
             X = X.astype(self.W.dtype)
         self._X = X  # (N, n_in), kept for backward
-        Z = self._buf("Z", (X.shape[0], self.n_out), self.W.dtype, reuse)
-        np.matmul(X, self.W, out=Z)  # (N, n_out)
-        Z += self.b  # broadcast (n_out,) over rows
+        Z = np.matmul(X, self.W, out=self._out("Z", (len(X), self.n_out), self.W.dtype))  # (N, n_out)
+        Z += self.b  # Z = X @ W + b, b broadcast over the rows
         return Z
 
-    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
-        """Set ``dW = X^T dout``, ``db = sum(dout)`` and return ``dX = dout W^T``.
+    def backward(self, dZ: Array, *, input_grad: bool = True) -> Array:
+        """Set ``dW = Xᵀ dZ``, ``db = Σ_rows dZ`` and return ``dX = dZ Wᵀ`` (notebook 05).
+
+        ``dZ`` is ``∂L/∂Z``, shape ``(N, n_out)``; ``dW`` and ``db`` are overwritten, not
+        accumulated, so there is nothing to reset between steps.
 
         Raises
         ------
         RuntimeError
             Before any forward pass.
         ValueError
-            ``dout`` whose shape is not ``(N, n_out)`` for the last forward's ``N``.
+            ``dZ`` whose shape is not ``(N, n_out)`` for the last forward's ``N``.
         TypeError
-            ``dout`` that is not numeric.
+            ``dZ`` that is not numeric.
         """
         if self._X is None:
             raise RuntimeError(f"layer '{self.name}': call forward before backward")
         X = self._X
-        if not isinstance(dout, np.ndarray) or dout.dtype.kind not in "biuf":
-            dout = _real_array(dout, f"layer '{self.name}' backward", "dout")
-        if dout.shape != (X.shape[0], self.n_out):
+        if not isinstance(dZ, np.ndarray) or dZ.dtype.kind not in "biuf":
+            dZ = _real_array(dZ, f"layer '{self.name}' backward", "dZ")
+        if dZ.shape != (X.shape[0], self.n_out):
             raise ValueError(
-                f"layer '{self.name}' backward expected dout of shape {(X.shape[0], self.n_out)}, "
-                f"got {dout.shape}"
+                f"layer '{self.name}' backward expected dZ of shape {(X.shape[0], self.n_out)}, "
+                f"got {dZ.shape}"
             )
-        np.matmul(X.T, dout, out=self.dW)  # (n_in, N) @ (N, n_out) -> (n_in, n_out)
-        dout.sum(axis=0, out=self.db)  # (n_out,)
+        np.matmul(X.T, dZ, out=self.dW)  # (n_in, n_out)  dW = Xᵀ dZ
+        dZ.sum(axis=0, out=self.db)  # (n_out,)  db = Σ_rows dZ
         if not input_grad:
             return np.empty((0,), dtype=self.W.dtype)
-        dX = self._buf("dX", X.shape, self.W.dtype, reuse)
-        np.matmul(dout, self.W.T, out=dX)  # (N, n_out) @ (n_out, n_in) -> (N, n_in)
-        return dX
+        dX = np.matmul(dZ, self.W.T, out=self._out("dX", X.shape, self.W.dtype))  # (N, n_in)
+        return dX  # dX = dZ Wᵀ
 
     def named_parameters(self) -> list[tuple[str, Array, Array]]:
         return [("W", self.W, self.dW), ("b", self.b, self.db)]
@@ -453,8 +418,99 @@ class Dense(Layer):
         return f"Dense({self.n_in}, {self.n_out})"
 
 
+class Rescale(Layer):
+    """Scale the input by a constant: ``A = X * scale``, computed in the network's dtype.
+
+    The first layer of a network that takes 8-bit images directly (``scale=1/255`` maps the
+    pixels 0..255 to [0, 1], like Keras's ``Rescaling``): training then converts one batch at
+    a time instead of keeping a float copy of the whole data set (the 70,000 MNIST images take
+    55 MB as ``uint8``, 219 MB as ``float32``). :func:`dlbasics.network.mlp` adds it with
+    ``input_scale=``. It has no parameters; backward is ``dX = dA * scale``.
+
+    Parameters
+    ----------
+    scale : float
+        The factor, a finite non-zero number.
+    dtype : numpy dtype
+        ``float32`` (default) or ``float64``: what the output is, whatever the input's dtype.
+
+    Shape
+    -----
+    Any shape, preserved: ``(N, n) -> (N, n)``.
+
+    Raises
+    ------
+    TypeError
+        ``scale`` not a real number, a dtype other than float32/float64.
+    ValueError
+        ``scale`` zero, NaN or infinite.
+
+    Examples
+    --------
+    >>> layer = Rescale(1 / 255)
+    >>> layer.forward(np.array([[0, 51, 255]], dtype=np.uint8)).round(4)
+    array([[0. , 0.2, 1. ]], dtype=float32)
+    >>> layer.backward(np.ones((1, 3), dtype=np.float32)).round(4)
+    array([[0.0039, 0.0039, 0.0039]], dtype=float32)
+    """
+
+    name = "rescale"
+
+    def __init__(self, scale: float, *, dtype: DTypeLike = np.float32) -> None:
+        super().__init__()
+        self.scale = _real_number(scale, "Rescale", "scale")
+        if self.scale == 0:
+            raise ValueError("Rescale: scale must be non-zero (it would erase the input), got 0")
+        self.dtype = float_dtype(dtype, "Rescale")
+        self._shape: tuple[int, ...] | None = None
+
+    def forward(self, X: ArrayLike) -> Array:
+        """``A = X * scale`` in the layer's dtype (``X`` may be integers, e.g. ``uint8``).
+
+        Raises
+        ------
+        TypeError
+            ``X`` that is not numeric.
+        """
+        X = X if isinstance(X, np.ndarray) and X.dtype.kind in "biuf" else _real_array(
+            X, f"layer '{self.name}'", "input")
+        self._shape = X.shape
+        scale = self.dtype.type(self.scale)
+        return np.multiply(X, scale, out=self._out("A", X.shape, self.dtype), dtype=self.dtype)
+
+    def backward(self, dA: Array, *, input_grad: bool = True) -> Array:
+        """``dX = dA * scale``.
+
+        Raises
+        ------
+        RuntimeError
+            Before any forward pass.
+        ValueError
+            ``dA`` of another shape than the last output.
+        """
+        if self._shape is None:
+            raise RuntimeError(f"layer '{self.name}': call forward before backward")
+        if not isinstance(dA, np.ndarray) or dA.dtype.kind not in "biuf":
+            dA = _real_array(dA, f"layer '{self.name}' backward", "dA")
+        if dA.shape != self._shape:
+            raise ValueError(f"layer '{self.name}' backward expected dA of shape {self._shape}, "
+                             f"got {dA.shape}")
+        if not input_grad:
+            return np.empty((0,), dtype=self.dtype)
+        return np.multiply(dA, self.dtype.type(self.scale), out=self._out("dX", dA.shape, self.dtype))
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Rescale", "scale": self.scale, "dtype": self.dtype.name}
+
+    def __repr__(self) -> str:
+        return f"Rescale(scale={self.scale!r})"
+
+
 class ActivationLayer(Layer):
-    """Applies an activation function elementwise: ``A = f(Z)``, backward ``dZ = dA * f'(Z)``.
+    """Applies an activation function elementwise: ``A = f(Z)``, backward ``dZ = dA ⊙ f'(Z)``.
+
+    ``f`` and ``f'`` come from :mod:`dlbasics.activations`, where each derivative sits next to
+    its function.
 
     Use the named subclasses (:class:`ReLU`, :class:`Sigmoid` ...) or :func:`activation_layer`.
     """
@@ -468,8 +524,8 @@ class ActivationLayer(Layer):
         self._Z: Array | None = None
         self._A: Array | None = None
 
-    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
-        """``A = f(X)``, elementwise (softmax: along the last axis).
+    def forward(self, X: ArrayLike) -> Array:
+        """``A = f(Z)``, elementwise (softmax: along the last axis), for the input ``Z = X``.
 
         Raises
         ------
@@ -479,38 +535,37 @@ class ActivationLayer(Layer):
         Z = X if isinstance(X, np.ndarray) and X.dtype.kind in "biuf" else _real_array(
             X, f"layer '{self.name}'", "input")
         self._Z = Z
-        self._A = self._forward(Z, reuse)
+        self._A = self._forward(Z)
         return self._A
 
-    def _forward(self, Z: Array, reuse: bool) -> Array:
-        return self._act.f(Z)
+    def _forward(self, Z: Array) -> Array:
+        return self._act.f(Z)  # A = f(Z)
 
-    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True) -> Array:
-        """``dZ = dout * f'(Z)`` for the ``Z`` of the last forward pass.
+    def backward(self, dA: Array, *, input_grad: bool = True) -> Array:
+        """``dZ = dA ⊙ f'(Z)`` for the ``Z`` of the last forward pass (``dA`` is ``∂L/∂A``).
 
         Raises
         ------
         RuntimeError
             Before any forward pass.
         ValueError
-            ``dout`` of another shape than the last output.
+            ``dA`` of another shape than the last output.
         TypeError
-            ``dout`` that is not numeric.
+            ``dA`` that is not numeric.
         """
         if self._Z is None or self._A is None:
             raise RuntimeError(f"layer '{self.name}': call forward before backward")
-        if not isinstance(dout, np.ndarray) or dout.dtype.kind not in "biuf":
-            dout = _real_array(dout, f"layer '{self.name}' backward", "dout")
-        if dout.shape != self._A.shape:
+        if not isinstance(dA, np.ndarray) or dA.dtype.kind not in "biuf":
+            dA = _real_array(dA, f"layer '{self.name}' backward", "dA")
+        if dA.shape != self._A.shape:
             raise ValueError(
-                f"layer '{self.name}' backward expected dout of shape {self._A.shape}, "
-                f"got {dout.shape}"
+                f"layer '{self.name}' backward expected dA of shape {self._A.shape}, "
+                f"got {dA.shape}"
             )
-        return self._backward(dout, reuse)
+        return self._backward(dA, self._Z, self._A)
 
-    def _backward(self, dout: Array, reuse: bool) -> Array:
-        assert self._Z is not None
-        return dout * self._act.df(self._Z)
+    def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
+        return dA * self._act.df(Z)  # dZ = dA ⊙ f'(Z)
 
     def config(self) -> dict[str, Any]:
         return {"type": type(self).__name__}
@@ -558,7 +613,7 @@ class Step(ActivationLayer):
 
 
 class Sigmoid(ActivationLayer):
-    """``A = 1 / (1 + exp(-Z))``; backward ``dZ = dA * A (1 - A)``.
+    """``A = 1 / (1 + exp(-Z))``; backward ``dZ = dA ⊙ A (1 − A)``.
 
     The slope ``A (1 - A)`` is at most 1/4 (at ``Z = 0``) and vanishes for large ``|Z|``.
 
@@ -577,18 +632,12 @@ class Sigmoid(ActivationLayer):
 
     activation = "sigmoid"
 
-    def _backward(self, dout: Array, reuse: bool) -> Array:
-        A = self._A
-        assert A is not None
-        dZ = self._buf("dZ", A.shape, A.dtype, reuse)
-        np.subtract(1, A, out=dZ)
-        dZ *= A
-        dZ *= dout
-        return dZ
+    def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
+        return sigmoid_backward(dA, A, out=self._out("dZ", A.shape, A.dtype))  # dA ⊙ A (1 − A)
 
 
 class Tanh(ActivationLayer):
-    """``A = tanh(Z)``; backward ``dZ = dA * (1 - A^2)``.
+    """``A = tanh(Z)``; backward ``dZ = dA ⊙ (1 − A²)``.
 
     Zero-centred, with slope 1 at ``Z = 0`` (four times the sigmoid's); it too saturates.
 
@@ -607,18 +656,12 @@ class Tanh(ActivationLayer):
 
     activation = "tanh"
 
-    def _backward(self, dout: Array, reuse: bool) -> Array:
-        A = self._A
-        assert A is not None
-        dZ = self._buf("dZ", A.shape, A.dtype, reuse)
-        np.multiply(A, A, out=dZ)
-        np.subtract(1, dZ, out=dZ)
-        dZ *= dout
-        return dZ
+    def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
+        return tanh_backward(dA, A, out=self._out("dZ", A.shape, A.dtype))  # dA ⊙ (1 − A²)
 
 
 class ReLU(ActivationLayer):
-    """``A = max(0, Z)``; backward ``dZ = dA * 1[Z > 0]``.
+    """``A = max(0, Z)``; backward ``dZ = dA ⊙ 1[Z > 0]``.
 
     Shape
     -----
@@ -637,23 +680,16 @@ class ReLU(ActivationLayer):
 
     activation = "relu"
 
-    def _forward(self, Z: Array, reuse: bool) -> Array:
-        A = self._buf("A", Z.shape, Z.dtype, reuse)
-        np.maximum(Z, 0, out=A)
-        return A
+    def _forward(self, Z: Array) -> Array:
+        dtype = Z.dtype if Z.dtype.kind == "f" else np.dtype(np.float64)  # as relu() gives
+        return relu(Z, out=self._out("A", Z.shape, dtype))  # A = max(0, Z)
 
-    def _backward(self, dout: Array, reuse: bool) -> Array:
-        A = self._A
-        assert A is not None
-        mask = self._buf("mask", A.shape, np.bool_, reuse)
-        np.greater(A, 0, out=mask)
-        dZ = self._buf("dZ", A.shape, dout.dtype, reuse)
-        np.multiply(dout, mask, out=dZ)
-        return dZ
+    def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
+        return relu_backward(dA, Z, out=self._out("dZ", Z.shape, dA.dtype))  # dA ⊙ 1[Z > 0]
 
 
 class LeakyReLU(ActivationLayer):
-    """``A = Z if Z > 0 else alpha Z``; backward ``dZ = dA * (1 if Z > 0 else alpha)``.
+    """``A = Z if Z > 0 else alpha Z``; backward ``dZ = dA ⊙ (1 if Z > 0 else alpha)``.
 
     The small slope ``alpha`` for ``Z <= 0`` keeps a unit from "dying" (never receiving a
     gradient again), which can happen to a plain :class:`ReLU`.
@@ -682,13 +718,11 @@ class LeakyReLU(ActivationLayer):
         super().__init__()
         self.alpha = _real_number(alpha, "LeakyReLU", "alpha")
 
-    def _forward(self, Z: Array, reuse: bool) -> Array:
-        return np.where(Z > 0, Z, Z * Z.dtype.type(self.alpha))
+    def _forward(self, Z: Array) -> Array:
+        return leaky_relu(Z, self.alpha)  # A = Z if Z > 0 else alpha Z
 
-    def _backward(self, dout: Array, reuse: bool) -> Array:
-        Z = self._Z
-        assert Z is not None
-        return dout * np.where(Z > 0, dout.dtype.type(1), dout.dtype.type(self.alpha))
+    def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
+        return leaky_relu_backward(dA, Z, self.alpha)  # dA ⊙ (1 if Z > 0 else alpha)
 
     def config(self) -> dict[str, Any]:
         return {"type": "LeakyReLU", "alpha": self.alpha}
@@ -727,12 +761,11 @@ class Softmax(ActivationLayer):
 
     activation = "softmax"
 
-    def _forward(self, Z: Array, reuse: bool) -> Array:
-        return softmax(Z, axis=-1)
+    def _forward(self, Z: Array) -> Array:
+        return softmax(Z, axis=-1)  # A = exp(Z) / Σ_k exp(Z_k), row by row
 
-    def _backward(self, dout: Array, reuse: bool) -> Array:
-        assert self._A is not None
-        return softmax_backward(self._A, dout)
+    def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
+        return softmax_backward(A, dA)  # dZ = A ⊙ (dA − Σ_k dA_k A_k)
 
 
 _ACTIVATION_LAYERS: dict[str, type[ActivationLayer]] = {

@@ -5,8 +5,16 @@ A *loss* scores the whole network on a whole batch with one number; do not confu
 the mean loss over the batch and its gradient with respect to the prediction, already divided
 by the batch size, so ``grad`` can be fed straight into ``model.backward``.
 
-All of them are safe at the edges: probabilities are clipped away from 0 and 1 before any
-``log``, and the cross-entropy from logits uses the log-sum-exp trick.
+All of them are safe at the edges: probabilities are clipped away from 0 and 1 (by ``eps``:
+``1e-7`` in float32, ``1e-12`` in float64) before any ``log``, and the cross-entropy from logits
+uses the log-sum-exp trick.
+
+A cross-entropy after its sigmoid or softmax has the gradient ``dZ = (P − Y) / N`` with
+respect to the scores ``Z`` (see :func:`cross_entropy`). It is written once, in
+``_p_minus_y_over_n``, and used by every loss that has it: :func:`cross_entropy`,
+:func:`binary_cross_entropy_with_logits` (from the scores), and
+:func:`cross_entropy_from_softmax`, :func:`binary_cross_entropy_from_sigmoid` (from the
+probabilities of a network that ends in a Softmax or Sigmoid layer).
 
 Every loss refuses, with a ``ValueError`` or ``TypeError`` that names it, an empty batch,
 targets of the wrong shape, and values that cannot be what they stand for (a probability
@@ -18,10 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from dlbasics._typing import FloatArray
 from dlbasics.activations import _real_array, sigmoid
 
 __all__ = [
@@ -30,17 +40,51 @@ __all__ = [
     "class_labels",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_from_sigmoid",
     "cross_entropy",
+    "cross_entropy_from_softmax",
     "kl_divergence",
     "get_loss",
     "LOSSES",
 ]
 
-Array = NDArray[np.floating]
-_EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-12}
+#: how far probabilities are kept from 0 and 1 before a log, by dtype (the one such constant)
+EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-12}
 
 
-def _pred(pred: ArrayLike, name: str, what: str = "pred") -> Array:
+def _eps(dtype: np.dtype[Any]) -> float:
+    return EPS.get(np.dtype(dtype), 1e-12)
+
+
+def _p_minus_y_over_n(P: FloatArray, y: NDArray[Any], n: int, out: FloatArray | None = None) -> FloatArray:
+    """``dZ = (P − Y) / n``: the gradient of a cross-entropy with respect to the scores ``Z``
+    below its softmax (``P = softmax(Z)``) or sigmoid (``p = sigmoid(Z)``).
+
+    Why it is this simple: for the softmax, ``∂L/∂P = −Y / P / N`` and the softmax Jacobian is
+    ``diag(P) − P Pᵀ``; their product is ``(−Y + P Σ_k Y_k) / N = (P − Y) / N`` because each
+    row of ``Y`` sums to 1. For the sigmoid, ``∂L/∂p = (p − y) / (p (1 − p)) / n`` and
+    ``sigmoid' = p (1 − p)``: the denominators cancel. ``n`` is the number of terms in the mean
+    (``N`` rows for cross-entropy, every entry for binary cross-entropy).
+
+    ``y`` is integer labels ``(N,)`` for ``(N, K)`` probabilities (``Y`` is never built:
+    subtracting 1 at ``(i, y_i)`` is ``P − Y``) or an array of ``P``'s shape. ``out`` receives
+    the result and may be ``P`` itself. Not checked: the callers have checked their inputs.
+    (The training loop's most common case, logits with labels, computes the same
+    ``P/N − Y/N`` in place inside :func:`_cross_entropy_labels`, dividing only once.)
+    """
+    if out is None:
+        out = P.copy()
+    elif out is not P:
+        np.copyto(out, P)
+    if P.ndim == 2 and y.ndim == 1:
+        out[_row_index(P.shape[0]), y] -= 1  # (N, K) P − Y, one entry per row
+    else:
+        out -= y  # P − Y
+    out /= n
+    return out
+
+
+def _pred(pred: ArrayLike, name: str, what: str = "pred") -> FloatArray:
     """The prediction as a float array with at least one entry (O(1) checks)."""
     pred = _real_array(pred, name, what)
     if not np.issubdtype(pred.dtype, np.floating):
@@ -50,14 +94,14 @@ def _pred(pred: ArrayLike, name: str, what: str = "pred") -> Array:
     return pred
 
 
-def _in_unit_interval(a: Array, name: str, what: str, hint: str = "") -> None:
+def _in_unit_interval(a: FloatArray, name: str, what: str, hint: str = "") -> None:
     """Refuse values outside [0, 1] (NaN passes: it means divergence, not a mistake)."""
     lo, hi = float(a.min()), float(a.max())
     if lo < 0 or hi > 1:
         raise ValueError(f"{name}: {what} must lie in [0, 1], got range [{lo:.4g}, {hi:.4g}]{hint}")
 
 
-def _target_like(target: ArrayLike, pred: Array, name: str) -> Array:
+def _target_like(target: ArrayLike, pred: FloatArray, name: str) -> FloatArray:
     t = _real_array(target, name, "targets")
     if t.shape != pred.shape:
         if t.ndim == 1 and pred.ndim == 2 and pred.shape[1] == 1 and t.shape[0] == pred.shape[0]:
@@ -69,7 +113,7 @@ def _target_like(target: ArrayLike, pred: Array, name: str) -> Array:
     return t.astype(pred.dtype, copy=False)
 
 
-def mse(pred: ArrayLike, target: ArrayLike) -> tuple[float, Array]:
+def mse(pred: ArrayLike, target: ArrayLike) -> tuple[float, FloatArray]:
     """Mean squared error ``L = mean((pred - target)^2)`` over every element.
 
     Gradient: ``dL/dpred = 2 (pred - target) / pred.size``.
@@ -111,7 +155,7 @@ def rmse(pred: ArrayLike, target: ArrayLike) -> float:
     return float(np.sqrt(np.mean(diff * diff)))
 
 
-def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, FloatArray]:
     """Binary cross-entropy ``L = -mean(y log p + (1 - y) log(1 - p))`` on probabilities.
 
     ``p`` is clipped to ``[eps, 1 - eps]`` so that ``log(0)`` never happens. Gradient:
@@ -158,16 +202,68 @@ def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     return _binary_cross_entropy(p, y)
 
 
-def _binary_cross_entropy(p: Array, y: Array) -> tuple[float, Array]:
+def _binary_cross_entropy(p: FloatArray, y: FloatArray) -> tuple[float, FloatArray]:
     """The work of :func:`binary_cross_entropy`, without checks (``y`` already has p's dtype)."""
-    eps = _EPS.get(p.dtype, 1e-12)
-    pc = np.clip(p, eps, 1 - eps)
-    loss = -np.mean(y * np.log(pc) + (1 - y) * np.log1p(-pc))
+    pc = np.clip(p, _eps(p.dtype), 1 - _eps(p.dtype))
     grad = (pc - y) / (pc * (1 - pc)) / p.size  # the loss is a mean over all p.size terms
-    return float(loss), grad.astype(p.dtype, copy=False)
+    return _bce_value(pc, y), grad.astype(p.dtype, copy=False)
 
 
-def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+def _bce_value(p: FloatArray, y: FloatArray) -> float:
+    """``-mean(y log p + (1 - y) log(1 - p))`` with ``p`` clipped to ``[eps, 1 - eps]``."""
+    pc = np.clip(p, _eps(p.dtype), 1 - _eps(p.dtype))
+    return float(-np.mean(y * np.log(pc) + (1 - y) * np.log1p(-pc)))
+
+
+def binary_cross_entropy_from_sigmoid(p: ArrayLike, y: ArrayLike) -> tuple[float, FloatArray]:
+    """Binary cross-entropy of the probabilities ``p = sigmoid(z)``, and its gradient with
+    respect to the sigmoid's *input* ``z``: ``dZ = (p − y) / n``.
+
+    For a network that ends in a Sigmoid layer: the loss and the sigmoid are differentiated
+    together (the sigmoid's derivative cancels the loss's denominator), so backward starts
+    below the Sigmoid layer (``model.backward(dZ, skip_last=1)``). ``n = p.size`` is the number
+    of terms in the mean (``N`` for one output).
+
+    Parameters
+    ----------
+    p : array, shape (N, 1), (N,) or (N, K) for K independent labels
+        Probabilities, the Sigmoid layer's output.
+    y : array, same shape (``(N,)`` is accepted for ``(N, 1)``)
+        Labels 0 or 1 (or probabilities).
+
+    Returns
+    -------
+    loss : float
+        As :func:`binary_cross_entropy`.
+    dZ : array, ``p``'s shape and dtype
+        ``∂L/∂z``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`binary_cross_entropy`.
+
+    Examples
+    --------
+    >>> loss, dZ = binary_cross_entropy_from_sigmoid([[0.9], [0.2]], [1, 0])
+    >>> round(loss, 4), dZ.round(4).tolist()   # (p - y) / 2
+    (0.1643, [[-0.05], [0.1]])
+    """
+    p = _pred(p, "binary_cross_entropy_from_sigmoid", "p")
+    y = _target_like(y, p, "binary_cross_entropy_from_sigmoid")
+    _in_unit_interval(p, "binary_cross_entropy_from_sigmoid", "p (probabilities)",
+                      "; for raw scores (logits) use binary_cross_entropy_with_logits")
+    _in_unit_interval(y, "binary_cross_entropy_from_sigmoid", "y (labels 0 or 1, or probabilities)")
+    return _bce_from_sigmoid(p, y)
+
+
+def _bce_from_sigmoid(p: FloatArray, y: FloatArray,
+                      out: FloatArray | None = None) -> tuple[float, FloatArray]:
+    """The work of :func:`binary_cross_entropy_from_sigmoid`, without checks."""
+    return _bce_value(p, y), _p_minus_y_over_n(p, y, p.size, out)
+
+
+def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float, FloatArray]:
     """Binary cross-entropy on the *logit* ``z`` (before the sigmoid), stable for any ``z``.
 
     ``L = mean(log(1 + exp(z)) - y z)`` and, because the sigmoid's derivative cancels the
@@ -205,10 +301,10 @@ def binary_cross_entropy_with_logits(z: ArrayLike, y: ArrayLike) -> tuple[float,
     y = _target_like(y, z, "binary_cross_entropy_with_logits")
     _in_unit_interval(y, "binary_cross_entropy_with_logits", "y (labels 0 or 1, or probabilities)")
     loss = np.mean(np.logaddexp(0, z) - y * z)
-    return float(loss), (sigmoid(z) - y) / z.size
+    return float(loss), _p_minus_y_over_n(sigmoid(z), y, z.size)  # (sigmoid(z) - y) / n
 
 
-def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, FloatArray]:
     """Categorical cross-entropy of softmax(logits), fused with the softmax.
 
     ``L = -mean_i log softmax(z_i)[y_i]``, computed with log-sum-exp (never ``log(0)``).
@@ -266,7 +362,7 @@ def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     return _cross_entropy_probs(z, Y)
 
 
-def _check_distributions(Y: Array, what: str) -> None:
+def _check_distributions(Y: FloatArray, what: str) -> None:
     """Refuse target rows that are not probability distributions (non-negative, sum 1)."""
     if not np.all(np.isfinite(Y)):
         raise ValueError(f"{what}: targets contain NaN or inf")
@@ -281,17 +377,77 @@ def _check_distributions(Y: Array, what: str) -> None:
         )
 
 
-def _cross_entropy_probs(z: Array, Y: Array) -> tuple[float, Array]:
+def _cross_entropy_probs(z: FloatArray, Y: FloatArray) -> tuple[float, FloatArray]:
     """The work of :func:`cross_entropy` for ``(N, K)`` targets, without checks."""
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)  # (N, K)
     log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (N, 1)
     log_p = shifted - log_norm  # (N, K)
-    p = np.exp(log_p)  # (N, K)
     loss = -(Y * log_p).sum() / n
-    p -= Y
-    p /= n
-    return float(loss), p
+    P = np.exp(log_p)  # (N, K) softmax(z)
+    return float(loss), _p_minus_y_over_n(P, Y, n, out=P)  # (P - Y) / N
+
+
+def cross_entropy_from_softmax(P: ArrayLike, y: ArrayLike) -> tuple[float, FloatArray]:
+    """Cross-entropy of the probabilities ``P = softmax(Z)``, and its gradient with respect to
+    the softmax's *input* ``Z``: ``dZ = (P − Y) / N``.
+
+    For a network that ends in a Softmax layer: the loss and the softmax are differentiated
+    together (see :func:`cross_entropy` for why the product is ``P − Y``), so backward starts
+    below the Softmax layer (``model.backward(dZ, skip_last=1)``). ``P`` is clipped to
+    ``eps`` before the log.
+
+    Parameters
+    ----------
+    P : array, shape (N, K)
+        Probabilities, the Softmax layer's output.
+    y : array, shape (N,) of int in [0, K), or (N, K) one-hot / probabilities
+        As in :func:`cross_entropy`.
+
+    Returns
+    -------
+    loss : float
+    dZ : array, shape (N, K), ``P``'s dtype
+
+    Raises
+    ------
+    ValueError
+        ``P`` not 2-D, empty or outside [0, 1]; labels or target rows as in
+        :func:`cross_entropy`.
+    TypeError
+        Non-numeric input.
+
+    Examples
+    --------
+    >>> loss, dZ = cross_entropy_from_softmax([[0.25, 0.75]], [1])
+    >>> round(loss, 4), dZ.tolist()   # -log 0.75; P - Y
+    (0.2877, [[0.25, -0.25]])
+    """
+    P = _pred(P, "cross_entropy_from_softmax", "P")
+    if P.ndim != 2:
+        raise ValueError(f"cross_entropy_from_softmax: P must be 2-D (N, K), got shape {P.shape}")
+    _in_unit_interval(P, "cross_entropy_from_softmax", "P (probabilities)",
+                      "; for raw scores (logits) use cross_entropy")
+    n, k = P.shape
+    y = np.asarray(y)
+    if y.ndim == 1:
+        if y.shape[0] != n:
+            raise ValueError(f"cross_entropy_from_softmax: got {n} rows of P but {y.shape[0]} labels")
+        return _ce_from_softmax(P, class_labels(y, k, "cross_entropy_from_softmax"))
+    Y = _target_like(y, P, "cross_entropy_from_softmax")
+    _check_distributions(Y, "cross_entropy_from_softmax")
+    return _ce_from_softmax(P, Y)
+
+
+def _ce_from_softmax(P: FloatArray, y: NDArray[Any],
+                     out: FloatArray | None = None) -> tuple[float, FloatArray]:
+    """The work of :func:`cross_entropy_from_softmax`, without checks."""
+    n, eps = P.shape[0], _eps(P.dtype)
+    if y.ndim == 1:  # labels: -mean_i log P[i, y_i]
+        value = -float(np.mean(np.log(np.maximum(P[_row_index(n), y], eps))))
+    else:  # (N, K) targets: -sum(Y log P) / N
+        value = -float(np.sum(y * np.log(np.maximum(P, eps))) / n)
+    return value, _p_minus_y_over_n(P, y, n, out)
 
 
 def class_labels(y: ArrayLike, k: int | None, what: str = "class_labels") -> NDArray[np.intp]:
@@ -351,7 +507,7 @@ def class_labels(y: ArrayLike, k: int | None, what: str = "class_labels") -> NDA
     return y
 
 
-def _cross_entropy_labels(z: Array, y: NDArray[np.integer], out: Array) -> float:
+def _cross_entropy_labels(z: FloatArray, y: NDArray[np.integer], out: FloatArray) -> float:
     """Cross-entropy for integer labels, writing the gradient ``(P - Y) / N`` into ``out``.
 
     The work of :func:`cross_entropy` for labels, without checking them and without allocating:
@@ -388,6 +544,7 @@ def _cross_entropy_labels(z: Array, y: NDArray[np.integer], out: Array) -> float
     norm = out.sum(axis=1, keepdims=True)  # (N, 1) sum_k e^(z_k - max), >= 1
     # -log softmax(z)[y] = log sum_k e^(z_k - max) - (z_y - max): log-sum-exp, never log(0)
     loss = (np.log(norm).sum() - (z[rows, y] - zmax).sum()) / n
+    # (P - Y) / N as in _p_minus_y_over_n, written as P/N - Y/N to divide only once
     norm *= n  # (N, 1) so that one division gives P / N
     out /= norm  # (N, K) P / N
     out[rows, y] -= 1 / n  # (N, K) (P - Y) / N
@@ -402,7 +559,7 @@ def _row_index(n: int) -> NDArray[np.intp]:
     return rows
 
 
-def kl_divergence(q: ArrayLike, p: ArrayLike) -> tuple[float, Array]:
+def kl_divergence(q: ArrayLike, p: ArrayLike) -> tuple[float, FloatArray]:
     """Kullback–Leibler divergence ``KL(p || q) = mean_i sum_k p log(p / q)``.
 
     ``q`` is the prediction and ``p`` the target distribution (rows sum to 1); like every loss
@@ -436,14 +593,13 @@ def kl_divergence(q: ArrayLike, p: ArrayLike) -> tuple[float, Array]:
         if float(arr.min()) < 0:
             raise ValueError(f"kl_divergence: {what} must be >= 0, got smallest entry "
                              f"{float(arr.min()):.4g}")
-    eps = _EPS.get(q.dtype, 1e-12)
-    qc = np.clip(q, eps, None)
+    qc = np.clip(q, _eps(q.dtype), None)
     safe_p = np.where(p > 0, p, 1)
     loss = np.sum(np.where(p > 0, p * (np.log(safe_p) - np.log(qc)), 0)) / q.shape[0]
     return float(loss), (-p / qc / q.shape[0]).astype(q.dtype, copy=False).reshape(q_shape)
 
 
-LossFn = Callable[[ArrayLike, ArrayLike], tuple[float, Array]]
+LossFn = Callable[[ArrayLike, ArrayLike], tuple[float, FloatArray]]
 
 LOSSES: dict[str, LossFn] = {
     "mse": mse,

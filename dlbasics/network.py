@@ -6,6 +6,24 @@ A multi-layer perceptron is nothing but layers applied one after the other::
 
 ``forward`` runs them in order; ``backward`` runs their backward passes in reverse order,
 which is the chain rule applied layer by layer (backpropagation, notebook 05).
+
+What the output *means* is the network's **head**, chosen when it is built and saved with it:
+
+================= ============================== ========================== ====================
+head              last layer                     ``predict``                ``predict_proba``
+================= ============================== ========================== ====================
+``regression``    anything (usually Dense)       the values ``(N, k)``      an error
+``logits``        Dense, K >= 2 scores           argmax: classes ``(N,)``   softmax ``(N, K)``
+``binary_logits`` Dense, 1 score                 ``z > 0``: 0/1 ``(N,)``    sigmoid ``(N, 1)``
+``sigmoid``       Sigmoid                        ``p > 0.5``: 0/1 ``(N,)``  ``p`` ``(N, 1)``
+``softmax``       Softmax                        argmax: classes ``(N,)``   ``P`` ``(N, K)``
+================= ============================== ========================== ====================
+
+Logits heads leave the sigmoid or softmax to the loss (``binary_cross_entropy_with_logits``,
+``cross_entropy``), which is more stable. A network built without a head gets the one its last
+layer suggests: ``sigmoid``/``softmax`` after those layers, ``logits`` for several raw outputs,
+``regression`` otherwise (so one raw output is read as a value: say ``head="binary_logits"``
+for a binary classifier that outputs a score).
 """
 
 from __future__ import annotations
@@ -13,13 +31,17 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike, NDArray
+from numpy.typing import ArrayLike, DTypeLike
 
+from dlbasics._typing import Array, RngLike
+from dlbasics._util import as_rng
 from dlbasics.activations import ACTIVATIONS, _real_array, sigmoid, softmax
 from dlbasics.layers import (
     INITIALIZERS,
@@ -29,21 +51,69 @@ from dlbasics.layers import (
     Layer,
     LeakyReLU,
     ReLU,
+    Rescale,
     Sigmoid,
     Softmax,
     Step,
     Tanh,
     activation_layer,
-    as_rng,
     float_dtype,
 )
 
-__all__ = ["Sequential", "mlp", "save", "load"]
-
-Array = NDArray[Any]
+__all__ = ["Sequential", "mlp", "save", "load", "HEADS"]
 
 _FORMAT = "dlbasics-network"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: the head is saved (files of version 1 infer it, as before)
+
+#: the heads a network can have, and what each one's output is
+HEADS: dict[str, str] = {
+    "regression": "values: predict returns the output itself",
+    "logits": "one raw score per class (K >= 2): softmax in the loss, predict = argmax",
+    "binary_logits": "one raw score for class 1: sigmoid in the loss, predict = score > 0",
+    "sigmoid": "a Sigmoid layer: probability of class 1 (per output), predict = p > 0.5",
+    "softmax": "a Softmax layer: class probabilities, predict = argmax",
+}
+#: the older names of the heads, as ``Sequential.output_kind`` gives them
+_OUTPUT_KIND = {"regression": "linear", "logits": "logits", "binary_logits": "binary_logits",
+                "sigmoid": "sigmoid", "softmax": "softmax"}
+
+
+def _head_name(head: Any, who: str) -> str:
+    """``head`` if it is one of :data:`HEADS`, else a TypeError or ValueError naming them."""
+    if not isinstance(head, str):
+        raise TypeError(f"{who}: head must be a name, one of {sorted(HEADS)}, got {head!r}")
+    if head not in HEADS:
+        raise ValueError(f"{who}: unknown head {head!r}; expected one of {sorted(HEADS)}")
+    return head
+
+
+def _infer_head(layers: Sequence[Layer], n_out: int) -> str:
+    """The head a network without one gets: the one its last layer suggests."""
+    last = layers[-1]
+    if isinstance(last, Sigmoid):
+        return "sigmoid"
+    if isinstance(last, Softmax):
+        return "softmax"
+    if isinstance(last, ActivationLayer):
+        return "regression"
+    return "logits" if n_out > 1 else "regression"
+
+
+def _check_head(head: str, layers: Sequence[Layer], n_out: int) -> None:
+    """Refuse a head that the last layer cannot give (a sigmoid head without a Sigmoid ...)."""
+    last = layers[-1]
+    ends = f"the network ends in {type(last).__name__} '{last.name}' with {n_out} output(s)"
+    needs = {"sigmoid": isinstance(last, Sigmoid), "softmax": isinstance(last, Softmax),
+             "logits": isinstance(last, Dense) and n_out >= 2,
+             "binary_logits": isinstance(last, Dense) and n_out == 1, "regression": True}
+    if not needs[head]:
+        hint = {"sigmoid": "end it in a Sigmoid layer (mlp(..., head='sigmoid'))",
+                "softmax": "end it in a Softmax layer (mlp(..., head='softmax'))",
+                "logits": "it needs a Dense layer with one output per class (at least 2); for one "
+                          "output use head='binary_logits'",
+                "binary_logits": "it needs a Dense layer with one output; for several classes use "
+                                 "head='logits'"}[head]
+        raise ValueError(f"Sequential: head={head!r} does not fit: {ends}; {hint}")
 
 
 class Sequential:
@@ -53,6 +123,9 @@ class Sequential:
     ----------
     layers : sequence of Layer
         For example ``[Dense(2, 4), Tanh(), Dense(4, 1), Sigmoid()]``.
+    head : str, optional
+        What the output means, one of :data:`HEADS` (see the module docstring); by default
+        the one the last layer suggests.
 
     Examples
     --------
@@ -64,12 +137,14 @@ class Sequential:
     Raises
     ------
     TypeError
-        Layers given one by one instead of as one list, or an entry that is not a Layer.
+        Layers given one by one instead of as one list, an entry that is not a Layer, a head
+        that is not a name.
     ValueError
-        No layers, or a Dense layer whose input width differs from the previous one's output.
+        No layers, a Dense layer whose input width differs from the previous one's output, an
+        unknown head or one the last layer cannot give.
     """
 
-    def __init__(self, layers: Sequence[Layer], *more: Any) -> None:
+    def __init__(self, layers: Sequence[Layer], *more: Any, head: str | None = None) -> None:
         if more or isinstance(layers, Layer):
             got = ", ".join(type(a).__name__ for a in (layers, *more))
             raise TypeError(f"Sequential takes one list of layers, e.g. Sequential([Dense(2, 4), "
@@ -85,6 +160,9 @@ class Sequential:
         self.layers: list[Layer] = layers
         self._name_layers()
         self._check_widths()
+        self._head = None if head is None else _head_name(head, "Sequential")
+        if self._head is not None:
+            _check_head(self._head, layers, self.n_out)
 
     def _name_layers(self) -> None:
         counts: dict[str, int] = {}
@@ -202,32 +280,66 @@ class Sequential:
             )
         return X
 
-    def forward(self, X: ArrayLike, *, reuse: bool = False) -> Array:
-        """Run every layer in order; returns the network's raw output.
+    def forward(self, X: ArrayLike, reuse: bool | None = None) -> Array:
+        """Run every layer in order, ``A = layer.forward(A)``; returns the network's raw output.
 
-        ``reuse=True`` lets layers write into buffers kept between calls (fast; used by
-        training). The returned array is then overwritten by the next call.
+        ``reuse`` is deprecated (since 0.2; removed in 0.3): use :meth:`reusing_buffers`.
 
         Raises
         ------
         ValueError, TypeError
             From the first layer that cannot take its input; the message names the layer.
         """
-        out = np.asarray(X)
+        if reuse is not None:
+            _warn_reuse("forward")
+            with self.reusing_buffers(bool(reuse)):
+                return self.forward(X)
+        A = np.asarray(X)
         for layer in self.layers:
-            out = layer.forward(out, reuse=reuse)
-        return out
+            A = layer.forward(A)
+        return A
+
+    @contextmanager
+    def reusing_buffers(self, on: bool = True) -> Iterator[Sequential]:
+        """Inside the block, every layer writes into buffers kept between calls (``on=False``:
+        into fresh arrays, whatever the setting outside).
+
+        What :func:`dlbasics.training.fit` does for speed: no new arrays at each step. The
+        arrays ``forward`` and ``backward`` return are then overwritten by the next call, so
+        fit runs callbacks and validation with ``on=False``. On leaving, the layers' previous
+        setting is restored, and a layer that no longer reuses frees its buffers.
+
+        Examples
+        --------
+        >>> net = mlp([2, 3, 2], rng=0)
+        >>> with net.reusing_buffers():
+        ...     first = net.forward(np.ones((4, 2)))
+        ...     second = net.forward(np.zeros((4, 2)))
+        >>> first is second, net[0].reuse_buffers   # the same buffer, refilled
+        (True, False)
+        """
+        before = [layer.reuse_buffers for layer in self.layers]
+        for layer in self.layers:
+            layer.reuse_buffers = on
+        try:
+            yield self
+        finally:
+            for layer, setting in zip(self.layers, before, strict=True):
+                layer.reuse_buffers = setting
+                if not setting:
+                    layer._buffers.clear()
 
     def __call__(self, X: ArrayLike) -> Array:
         return self.forward(X)
 
-    def backward(self, dout: Array, *, reuse: bool = False, input_grad: bool = True,
-                 skip_last: int = 0) -> Array:
-        """Backpropagate ``dL/d(output)`` through the layers in reverse order.
+    def backward(self, dout: Array, *, input_grad: bool = True, skip_last: int = 0,
+                 reuse: bool | None = None) -> Array:
+        """Backpropagate ``∂L/∂(output)`` through the layers in reverse order (the chain rule).
 
-        Sets every layer's parameter gradients and returns ``dL/dX`` (unless
-        ``input_grad=False``). ``skip_last=k`` starts below the last ``k`` layers, for a loss
-        whose gradient already includes them (sigmoid + binary cross-entropy).
+        Sets every layer's parameter gradients (overwriting, so nothing needs zeroing between
+        steps) and returns ``∂L/∂X`` (unless ``input_grad=False``). ``skip_last=k`` starts below
+        the last ``k`` layers, for a loss whose gradient already includes them (sigmoid +
+        binary cross-entropy gives ``dZ = (p − y)/n`` for the sigmoid's input).
 
         Raises
         ------
@@ -236,54 +348,96 @@ class Sequential:
             ``[0, len(layers))``.
         RuntimeError
             Before any forward pass.
+
+        ``reuse`` is deprecated (since 0.2; removed in 0.3): use :meth:`reusing_buffers`.
         """
+        if reuse is not None:
+            _warn_reuse("backward")
+            with self.reusing_buffers(bool(reuse)):
+                return self.backward(dout, input_grad=input_grad, skip_last=skip_last)
         if isinstance(skip_last, bool) or not isinstance(skip_last, int) \
                 or not 0 <= skip_last < len(self.layers):
             raise ValueError(f"Sequential.backward: skip_last must be an int in [0, "
                              f"{len(self.layers) - 1}], got {skip_last!r}")
+        # without dL/dX, the layers below the first one with parameters need no gradient
+        first = 0
+        while not input_grad and first < len(self.layers) - 1 and not self.layers[first].named_parameters():
+            first += 1
         grad = dout
-        stop = len(self.layers) - skip_last
-        for i in range(stop - 1, -1, -1):
-            grad = self.layers[i].backward(
-                grad, reuse=reuse, input_grad=input_grad or i > 0
-            )
-        return grad
+        for i in range(len(self.layers) - skip_last - 1, first - 1, -1):
+            grad = self.layers[i].backward(grad, input_grad=input_grad or i > first)
+        return grad if input_grad or first == 0 else np.empty((0,), dtype=grad.dtype)
 
     # -- prediction ------------------------------------------------------------------------
     @property
+    def head(self) -> str:
+        """What the output means, one of :data:`HEADS`: given when the network was built, or
+        the one its last layer suggests (see the module docstring).
+
+        Examples
+        --------
+        >>> mlp([2, 4, 1]).head, mlp([2, 4, 1], head="binary_logits").head, mlp([2, 4, 3]).head
+        ('regression', 'binary_logits', 'logits')
+        """
+        if self._head is not None:
+            return self._head
+        return _infer_head(self.layers, self.n_out)
+
+    @property
+    def is_classifier(self) -> bool:
+        """Whether the head gives classes (every head but ``"regression"``)."""
+        return self.head != "regression"
+
+    @property
     def output_kind(self) -> str:
-        """``"sigmoid"``, ``"softmax"``, ``"logits"`` (ends in Dense, several outputs) or
-        ``"linear"`` (ends in Dense, one output) — decides what ``predict`` returns."""
-        last = self.layers[-1]
-        if isinstance(last, Sigmoid):
-            return "sigmoid"
-        if isinstance(last, Softmax):
-            return "softmax"
-        if isinstance(last, ActivationLayer):
-            return "linear"
-        return "logits" if self.n_out > 1 else "linear"
+        """The head under its older names: ``"sigmoid"``, ``"softmax"``, ``"logits"``,
+        ``"binary_logits"`` or ``"linear"`` (the regression head)."""
+        return _OUTPUT_KIND[self.head]
 
     def predict_proba(self, X: ArrayLike) -> Array:
-        """Class probabilities, shape ``(N, K)`` (for one sigmoid output: ``(N, 1)``, P(class 1)).
+        """Class probabilities, shape ``(N, K)`` (for one output: ``(N, 1)``, P(class 1)).
+
+        ``softmax`` of the scores for a ``logits`` head, ``sigmoid`` of the score for
+        ``binary_logits``, the output itself for ``sigmoid`` and ``softmax`` heads.
 
         Raises
         ------
-        ValueError, TypeError
-            As :meth:`check_input`: wrong shape, no samples, NaN or inf, not numbers.
+        ValueError
+            A regression head (its outputs are values, not scores of classes); and as
+            :meth:`check_input`: wrong shape, no samples, NaN or inf.
+        TypeError
+            As :meth:`check_input`: not numbers.
+
+        Examples
+        --------
+        >>> net = mlp([2, 3], rng=0)
+        >>> net.predict_proba(np.zeros((1, 2))).round(3)
+        array([[0.333, 0.333, 0.333]], dtype=float32)
+        >>> mlp([2, 1], rng=0).predict_proba(np.zeros((1, 2)))
+        Traceback (most recent call last):
+        ...
+        ValueError: predict_proba needs a classifier, but this network's head is 'regression' ...
         """
+        head = self.head
+        if head == "regression":
+            raise ValueError(
+                "predict_proba needs a classifier, but this network's head is 'regression' (its "
+                f"{self.n_out} output(s) are values); build it with head='binary_logits' (one "
+                "score), 'logits' (one score per class), 'sigmoid' or 'softmax'"
+            )
         out = self.forward(self.check_input(X, "predict_proba"))
-        kind = self.output_kind
-        if kind == "logits":
-            return softmax(out)
-        if kind in ("sigmoid", "softmax"):
-            return out
-        if self.n_out == 1:
-            return sigmoid(out)
-        return softmax(out)
+        if head == "logits":
+            return softmax(out)  # (N, K)
+        if head == "binary_logits":
+            return sigmoid(out)  # (N, 1)
+        return out  # a Sigmoid or Softmax layer already gives probabilities
 
     def predict(self, X: ArrayLike) -> Array:
-        """Predicted class labels ``(N,)`` for a classifier, or values ``(N, n_out)`` for a
-        regression network (one that ends in a linear output with no sigmoid).
+        """Predicted classes ``(N,)`` for a classifier head, or values ``(N, n_out)`` for the
+        regression head.
+
+        One output is thresholded (``p > 0.5`` after a sigmoid, ``z > 0`` for a score);
+        several outputs give the argmax.
 
         Raises
         ------
@@ -300,12 +454,12 @@ class Sequential:
         ...
         ValueError: predict needs at least one sample, got X with shape (0, 2)
         """
-        kind = self.output_kind
+        head = self.head
         out = self.forward(self.check_input(X, "predict"))
-        if kind == "linear":
+        if head == "regression":
             return out
         if out.shape[1] == 1:
-            threshold = 0.5 if kind == "sigmoid" else 0.0
+            threshold = 0.5 if head == "sigmoid" else 0.0
             return (out[:, 0] > threshold).astype(np.int64)
         return out.argmax(axis=1)
 
@@ -402,8 +556,10 @@ def mlp(
     activation: str = "relu",
     output: str | None = None,
     *extra: Any,
+    head: str | None = None,
+    input_scale: float | None = None,
     init: str | None = None,
-    rng: np.random.Generator | int | None = None,
+    rng: RngLike = None,
     dtype: DTypeLike = np.float32,
 ) -> Sequential:
     """Build a multi-layer perceptron from its layer widths.
@@ -417,6 +573,17 @@ def mlp(
     output : str or None
         Output activation: ``None`` (raw scores: logits for ``cross_entropy``, values for
         ``mse``), ``"sigmoid"`` (binary probability) or ``"softmax"``.
+    head : str, optional
+        What the output means (see :mod:`dlbasics.network`): ``"regression"``, ``"logits"``,
+        ``"binary_logits"``, ``"sigmoid"`` or ``"softmax"``. ``head="sigmoid"`` or
+        ``"softmax"`` adds that output layer, so ``output`` is not needed. By default the head
+        follows ``output`` and the number of outputs: ``"logits"`` for several raw outputs,
+        ``"regression"`` for one (say ``head="binary_logits"`` for a binary classifier with
+        one raw score, trained with ``binary_cross_entropy_with_logits``).
+    input_scale : float, optional
+        Start with a :class:`~dlbasics.layers.Rescale` layer ``A = X * input_scale``: with
+        ``input_scale=1/255`` the network takes 8-bit images (``uint8``) directly, and
+        training converts one batch at a time.
     init : str, optional
         Weight initialiser; default He for ReLU-like activations, Xavier otherwise.
     rng : Generator or int, optional
@@ -428,21 +595,56 @@ def mlp(
     ------
     TypeError
         Sizes not given as one list (``mlp(784, 128, 10)``), a size that is not an int, an
-        activation or output that is not a name.
+        activation, output or head that is not a name.
     ValueError
-        Fewer than two sizes, a size below 1, an unknown activation, output or init (the
-        message lists the known ones), ``output="softmax"`` with a single output.
+        Fewer than two sizes, a size below 1, an unknown activation, output, head or init (the
+        message lists the known ones), ``output="softmax"`` with a single output, a head that
+        does not fit the output (``head="logits"`` with one output ...).
 
     Examples
     --------
     >>> net = mlp([3, 4, 4, 1], output="sigmoid", rng=0)
     >>> net.forward(np.zeros((100, 3))).shape
     (100, 1)
+    >>> scorer = mlp([2, 4, 1], head="binary_logits", rng=0)   # one raw score for class 1
+    >>> scorer.predict([[1.0, 2.0]]), scorer.predict_proba([[1.0, 2.0]]).round(3)
+    (array([0]), array([[0.13]], dtype=float32))
     >>> mlp(784, 128, 10)
     Traceback (most recent call last):
     ...
     TypeError: mlp takes one list of layer sizes, e.g. mlp([784, 128, 10]); got 784, 128, 10
     """
+    sizes = _mlp_sizes(sizes, activation, output, extra)
+    known = sorted(ACTIVATIONS)
+    if not isinstance(activation, str):
+        raise TypeError(f"mlp: activation must be a name, one of {known}, got {activation!r}")
+    if output is not None and not isinstance(output, str):
+        raise TypeError(f"mlp: output must be None or a name, one of {known}, got {output!r}")
+    act = activation_layer(activation).activation  # validates the name early
+    if head is not None:
+        head = _head_name(head, "mlp")
+        if output is None and head in ("sigmoid", "softmax"):
+            output = head  # the head's output layer
+    out_act = _output_layer(output, sizes)
+    if init is None:
+        init = "he" if act in ("relu", "leaky_relu") else "xavier"
+    gen = as_rng(rng)
+    layers: list[Layer] = [] if input_scale is None else [Rescale(input_scale, dtype=dtype)]
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(Dense(a, b, init=init, rng=gen, dtype=dtype))
+        if i < len(sizes) - 2:
+            layers.append(activation_layer(act))
+    if out_act is not None:
+        layers.append(out_act)
+    try:
+        return Sequential(layers, head=head)
+    except ValueError as err:
+        raise ValueError(f"mlp: {str(err).removeprefix('Sequential: ')} (sizes {sizes}, "
+                         f"output={output!r})") from None
+
+
+def _mlp_sizes(sizes: Any, activation: Any, output: Any, extra: tuple[Any, ...]) -> list[int]:
+    """``mlp``'s layer widths, checked: one list of at least two positive ints."""
     if isinstance(sizes, int | np.integer) and not isinstance(sizes, bool):
         given = [sizes, *(a for a in (activation, output) if isinstance(a, int | np.integer)), *extra]
         listed = ", ".join(str(a) for a in given)
@@ -462,34 +664,23 @@ def mlp(
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"mlp: sizes must be at least [n_in, n_out] of positive ints, got {sizes}")
-    known = sorted(ACTIVATIONS)
-    if not isinstance(activation, str):
-        raise TypeError(f"mlp: activation must be a name, one of {known}, got {activation!r}")
-    if output is not None and not isinstance(output, str):
-        raise TypeError(f"mlp: output must be None or a name, one of {known}, got {output!r}")
-    act = activation_layer(activation).activation  # validates the name early
-    out_act = None
-    if output is not None and output.lower() not in ("identity", "linear", "none"):
-        try:
-            out_act = activation_layer(output)
-        except ValueError:
-            raise ValueError(f"mlp: unknown activation {output!r} for output; expected None or one "
-                             f"of {known}") from None
-        if out_act.activation == "softmax" and sizes[-1] < 2:
-            raise ValueError(f"mlp: output='softmax' needs at least 2 outputs (it always gives 1.0 "
-                             f"for one), got sizes {sizes}; for two classes use output='sigmoid' "
-                             "with one output, or 2 outputs")
-    if init is None:
-        init = "he" if act in ("relu", "leaky_relu") else "xavier"
-    gen = as_rng(rng)
-    layers: list[Layer] = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(Dense(a, b, init=init, rng=gen, dtype=dtype))
-        if i < len(sizes) - 2:
-            layers.append(activation_layer(act))
-    if out_act is not None:
-        layers.append(out_act)
-    return Sequential(layers)
+    return sizes
+
+
+def _output_layer(output: str | None, sizes: list[int]) -> ActivationLayer | None:
+    """The output activation layer ``mlp`` ends with (``None``: raw scores or values)."""
+    if output is None or output.lower() in ("identity", "linear", "none"):
+        return None
+    try:
+        out_act = activation_layer(output)
+    except ValueError:
+        raise ValueError(f"mlp: unknown activation {output!r} for output; expected None or one "
+                         f"of {sorted(ACTIVATIONS)}") from None
+    if out_act.activation == "softmax" and sizes[-1] < 2:
+        raise ValueError(f"mlp: output='softmax' needs at least 2 outputs (it always gives 1.0 "
+                         f"for one), got sizes {sizes}; for two classes use output='sigmoid' "
+                         "with one output, or 2 outputs")
+    return out_act
 
 
 # -- save / load -------------------------------------------------------------------------------
@@ -497,6 +688,7 @@ def mlp(
 _LOADABLE: dict[str, tuple[type[Layer], frozenset[str]]] = {
     "Dense": (Dense, frozenset({"type", "n_in", "n_out", "init", "dtype", "name"})),
     "LeakyReLU": (LeakyReLU, frozenset({"type", "alpha"})),
+    "Rescale": (Rescale, frozenset({"type", "scale", "dtype"})),
     **{cls.__name__: (cls, frozenset({"type"})) for cls in (Identity, Step, Sigmoid, Tanh, ReLU, Softmax)},
 }
 _MAX_ARCHITECTURE_BYTES = 1 << 20  # the JSON record of a 10,000-layer network is ~1 MB
@@ -538,7 +730,8 @@ def save(model: Sequential, path: str | os.PathLike[str]) -> None:
         if entry is None or type(layer) is not entry[0]:
             raise TypeError(f"save: layer {i} ({type(layer).__name__}) cannot be saved: load "
                             f"rebuilds only {sorted(_LOADABLE)}")
-    meta = {"format": _FORMAT, "version": _FORMAT_VERSION, "layers": model.config()}
+    meta = {"format": _FORMAT, "version": _FORMAT_VERSION, "layers": model.config(),
+            "head": model.head}
     arrays: dict[str, Any] = {"__architecture__": np.array(json.dumps(meta))}
     for i, layer in enumerate(model.layers):
         for name, p, _ in layer.named_parameters():
@@ -565,18 +758,19 @@ def _field(cfg: dict[str, Any], key: str, where: str, kind: str) -> Any:
     return value
 
 
-def _check_architecture(meta: Any) -> list[dict[str, Any]]:
-    """Validate the whole architecture record; return the layer configs, defaults filled in.
+def _check_architecture(meta: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """Validate the whole architecture record; return the layer configs, defaults filled in,
+    and the head (``None`` in files of version 1, which did not save it).
 
     Every field is checked (types, ranges, the widths of consecutive Dense layers) before
     anything is built, so a tampered record costs nothing but this check.
     """
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         raise ValueError("not a dlbasics network file (wrong format tag)")
-    extra = sorted(set(meta) - {"format", "version", "layers"})
+    extra = sorted(set(meta) - {"format", "version", "layers", "head"})
     if extra:
         raise ValueError(f"architecture record: unknown fields {extra}; expected format, version, "
-                         "layers")
+                         "layers, head")
     version = meta.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(f"version: expected a positive int, got {version!r}")
@@ -591,38 +785,51 @@ def _check_architecture(meta: Any) -> list[dict[str, Any]]:
     checked: list[dict[str, Any]] = []
     width: int | None = None
     for i, cfg in enumerate(layers):
-        where = f"layers[{i}]"
-        kind = cfg.get("type")
-        if not isinstance(kind, str) or kind not in _LOADABLE:
-            raise ValueError(f"{where}.type: unknown layer type {kind!r} in saved network; "
-                             f"expected one of {sorted(_LOADABLE)}")
-        unknown = sorted(set(cfg) - _LOADABLE[kind][1])
-        if unknown:
-            raise ValueError(f"{where}: unknown fields {unknown} for a {kind} layer; expected "
-                             f"{sorted(_LOADABLE[kind][1])}")
-        out = dict(cfg)
-        if kind == "Dense":
-            n_in = _field(cfg, "n_in", where, "size")
-            n_out = _field(cfg, "n_out", where, "size")
-            if width is not None and n_in != width:
-                raise ValueError(f"{where}.n_in: {n_in} does not match the previous Dense layer's "
-                                 f"n_out {width}")
-            width = n_out
-            out["dtype"] = cfg.get("dtype", "float32")
-            if out["dtype"] not in ("float32", "float64"):
-                raise ValueError(f"{where}.dtype: Dense layer dtype must be float32 or float64, "
-                                 f"got {out['dtype']!r}")
-            out["init"] = _field(cfg, "init", where, "name") if "init" in cfg else "xavier"
-            if out["init"].lower() not in INITIALIZERS:
-                raise ValueError(f"{where}.init: unknown initializer {out['init']!r}; expected one "
-                                 f"of {sorted(INITIALIZERS)}")
-            out["name"] = _field(cfg, "name", where, "name") if cfg.get("name") is not None else None
-        elif kind == "LeakyReLU":
-            out["alpha"] = _field(cfg, "alpha", where, "number") if "alpha" in cfg else 0.01
+        out = _check_layer_record(cfg, f"layers[{i}]", width)
+        width = out.get("n_out", width)
         checked.append(out)
     if width is None:
         raise ValueError("malformed architecture record (no Dense layer)")
-    return checked
+    head = meta.get("head")
+    if head is not None and (not isinstance(head, str) or head not in HEADS):
+        raise ValueError(f"head: expected one of {sorted(HEADS)}, got {head!r}")
+    return checked, head
+
+
+def _check_layer_record(cfg: dict[str, Any], where: str, width: int | None) -> dict[str, Any]:
+    """One layer's saved config, checked (``width``: the previous Dense layer's ``n_out``)."""
+    kind = cfg.get("type")
+    if not isinstance(kind, str) or kind not in _LOADABLE:
+        raise ValueError(f"{where}.type: unknown layer type {kind!r} in saved network; "
+                         f"expected one of {sorted(_LOADABLE)}")
+    unknown = sorted(set(cfg) - _LOADABLE[kind][1])
+    if unknown:
+        raise ValueError(f"{where}: unknown fields {unknown} for a {kind} layer; expected "
+                         f"{sorted(_LOADABLE[kind][1])}")
+    out = dict(cfg)
+    if kind in ("Dense", "Rescale"):
+        out["dtype"] = cfg.get("dtype", "float32")
+        if out["dtype"] not in ("float32", "float64"):
+            raise ValueError(f"{where}.dtype: {kind} layer dtype must be float32 or float64, "
+                             f"got {out['dtype']!r}")
+    if kind == "Dense":
+        n_in = _field(cfg, "n_in", where, "size")
+        _field(cfg, "n_out", where, "size")
+        if width is not None and n_in != width:
+            raise ValueError(f"{where}.n_in: {n_in} does not match the previous Dense layer's "
+                             f"n_out {width}")
+        out["init"] = _field(cfg, "init", where, "name") if "init" in cfg else "xavier"
+        if out["init"].lower() not in INITIALIZERS:
+            raise ValueError(f"{where}.init: unknown initializer {out['init']!r}; expected one "
+                             f"of {sorted(INITIALIZERS)}")
+        out["name"] = _field(cfg, "name", where, "name") if cfg.get("name") is not None else None
+    elif kind == "LeakyReLU":
+        out["alpha"] = _field(cfg, "alpha", where, "number") if "alpha" in cfg else 0.01
+    elif kind == "Rescale":
+        out["scale"] = _field(cfg, "scale", where, "number")
+        if out["scale"] == 0:
+            raise ValueError(f"{where}.scale: expected a non-zero number, got 0")
+    return out
 
 
 def _member(zf: zipfile.ZipFile, key: str, archive_size: int) -> tuple[zipfile.ZipInfo, IO[bytes]]:
@@ -725,7 +932,7 @@ def load(path: str | os.PathLike[str]) -> Sequential:
                 raise ValueError(f"not a dlbasics network file ({exc})") from None
             if record.shape != ():
                 raise ValueError("not a dlbasics network file (the architecture record is not text)")
-            configs = _check_architecture(json.loads(str(record)))
+            configs, head = _check_architecture(json.loads(str(record)))
             layers: list[Layer] = []
             for i, cfg in enumerate(configs):
                 if cfg["type"] == "Dense":
@@ -738,12 +945,19 @@ def load(path: str | os.PathLike[str]) -> Sequential:
                     layers.append(Dense.from_arrays(W, b, init=cfg["init"], name=cfg["name"]))
                 elif cfg["type"] == "LeakyReLU":
                     layers.append(LeakyReLU(cfg["alpha"]))
+                elif cfg["type"] == "Rescale":
+                    layers.append(Rescale(cfg["scale"], dtype=cfg["dtype"]))
                 else:
                     layers.append(_LOADABLE[cfg["type"]][0]())
-            model = Sequential(layers)
+            model = Sequential(layers, head=head)
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, TypeError, AttributeError,
             json.JSONDecodeError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise ValueError(f"cannot load network from {name!r}: {exc}") from exc
     except ValueError as exc:
         raise ValueError(f"cannot load network from {name!r}: {exc}") from exc
     return model
+
+
+def _warn_reuse(method: str) -> None:
+    warnings.warn(f"Sequential.{method}(..., reuse=...) is deprecated and will be removed in dlbasics 0.3: "
+                  "use `with model.reusing_buffers(): ...`", DeprecationWarning, stacklevel=3)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
+from dlbasics._util import as_rng, positive_int
 from dlbasics.activations import _real_array, _real_number, get_activation, step
-from dlbasics.layers import as_rng, positive_int
 
 __all__ = ["Neuron", "Perceptron", "PerceptronHistory"]
 
-Array = NDArray[Any]
 
 
 class Neuron:

@@ -35,8 +35,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
 from dlbasics.network import Sequential, mlp
 from dlbasics.optimizers import get_optimizer
 from dlbasics.training import History, fit
@@ -52,8 +53,6 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 __all__ = ["DLBasicsClassifier", "DLBasicsRegressor"]
-
-Array = NDArray[Any]
 
 # Small tabular problems: float64 costs next to nothing and makes predictions identical to
 # the last digit whatever the batch they are computed in (scikit-learn checks this).
@@ -110,15 +109,12 @@ class _DLBasicsEstimator(BaseEstimator):
             )
         return [int(s) for s in sizes]
 
-    def _train(self, X: Array, targets: Array, n_out: int, loss: str) -> None:
-        """Build a fresh network ``[n_features, *hidden, n_out]`` and fit it to ``targets``.
-
-        ``loss`` is always named: ``fit``'s ``"auto"`` would read a linear output with several
-        units as class scores.
-        """
+    def _train(self, X: Array, targets: Array, n_out: int, loss: str, head: str) -> None:
+        """Build a fresh network ``[n_features, *hidden, n_out]`` with ``head`` (``"logits"``
+        or ``"regression"``) and fit it to ``targets`` with ``loss``."""
         gen = _generator(self.random_state)
-        net = mlp([X.shape[1], *self._hidden(), n_out], activation=self.activation, rng=gen,
-                  dtype=_DTYPE)
+        net = mlp([X.shape[1], *self._hidden(), n_out], activation=self.activation, head=head,
+                  rng=gen, dtype=_DTYPE)
         opt = get_optimizer(self.optimizer, net.parameters(), lr=self.lr,
                             weight_decay=self.weight_decay)
         self.history_: History = fit(net, X, targets, loss=loss, optimizer=opt, epochs=self.epochs,
@@ -207,7 +203,7 @@ class DLBasicsClassifier(ClassifierMixin, _DLBasicsEstimator):
                 f"1 class ({self.classes_[0]!r})"
             )
         self._train(np.asarray(X), labels.astype(np.intp), n_out=self.classes_.size,
-                    loss="cross_entropy")
+                    loss="cross_entropy", head="logits")
         return self
 
     def predict_proba(self, X: ArrayLike) -> Array:
@@ -275,15 +271,13 @@ class DLBasicsRegressor(RegressorMixin, _DLBasicsEstimator):
         self._y_1d = Y.ndim == 1
         if self._y_1d:
             Y = Y.reshape(-1, 1)  # (N,) -> (N, 1)
-        self._train(np.asarray(X), Y, n_out=Y.shape[1], loss="mse")
+        self._train(np.asarray(X), Y, n_out=Y.shape[1], loss="mse", head="regression")
         return self
 
     def predict(self, X: ArrayLike) -> Array:
         """Predicted targets, shape ``(N,)`` or ``(N, n_targets)`` like the ``y`` of ``fit``."""
         X = self._input(X)
-        # forward, not model_.predict: a linear output with several units would be read as
-        # class scores there, here it is several regression targets.
-        out = self.model_.forward(X)  # (N, n_targets)
+        out = self.model_.predict(X)  # (N, n_targets): a regression head gives the values
         return out[:, 0] if self._y_1d else out
 
     def __sklearn_tags__(self) -> Any:

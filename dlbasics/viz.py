@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+
+from dlbasics._typing import Array
 
 __all__ = [
     "PALETTE",
@@ -23,7 +25,6 @@ __all__ = [
     "LivePlot",
 ]
 
-Array = NDArray[Any]
 
 #: Okabe–Ito colour-blind-safe palette (blue, orange, green, pink, sky blue, vermillion, yellow, black)
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

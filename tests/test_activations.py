@@ -179,3 +179,24 @@ def test_get_activation_by_name_and_alias():
 def test_unknown_activation_names_the_choices():
     with pytest.raises(ValueError, match=r"unknown activation 'swish'.*expected one of.*'relu'"):
         A.get_activation("swish")
+
+
+# -- each backward pass is dA times the derivative beside its function ---------------------------
+@pytest.mark.parametrize(("backward", "f", "df", "saved"), [
+    (A.sigmoid_backward, A.sigmoid, A.sigmoid_grad, "A"),
+    (A.tanh_backward, A.tanh, A.tanh_grad, "A"),
+    (A.relu_backward, A.relu, A.relu_grad, "Z"),
+], ids=["sigmoid", "tanh", "relu"])
+def test_backward_is_dA_times_the_derivative(backward, f, df, saved):
+    rng = np.random.default_rng(0)
+    Z, dA = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    dZ = backward(dA, f(Z) if saved == "A" else Z)
+    np.testing.assert_allclose(dZ, dA * df(Z), rtol=1e-12)
+    out = np.empty_like(Z)
+    assert backward(dA, f(Z) if saved == "A" else Z, out=out) is out  # written into the buffer
+    np.testing.assert_allclose(out, dZ, rtol=1e-15)
+
+
+def test_leaky_relu_backward_is_dA_times_its_derivative():
+    Z, dA = np.array([[-2.0, 0.0, 3.0]]), np.array([[2.0, 2.0, 2.0]])
+    np.testing.assert_array_equal(A.leaky_relu_backward(dA, Z, 0.25), dA * A.leaky_relu_grad(Z, 0.25))

@@ -22,6 +22,7 @@ from dlbasics.layers import (
     activation_layer,
     init_weights,
 )
+from dlbasics.network import mlp
 
 SEEDS = st.integers(0, 2**32 - 1)
 FAST = settings(max_examples=12, deadline=None, derandomize=True)
@@ -179,10 +180,34 @@ def test_reuse_gives_the_same_numbers(cls):
         out_fresh = layer.forward(X).copy()
         dX_fresh = layer.backward(dout).copy()
         grads_fresh = [g.copy() for _, g in layer.parameters()]
-        np.testing.assert_array_equal(layer.forward(X, reuse=True), out_fresh)
-        np.testing.assert_array_equal(layer.backward(dout, reuse=True), dX_fresh)
+        layer.reuse_buffers = True
+        np.testing.assert_array_equal(layer.forward(X), out_fresh)
+        np.testing.assert_array_equal(layer.backward(dout), dX_fresh)
+        layer.reuse_buffers = False
         for (_, g), g0 in zip(layer.parameters(), grads_fresh, strict=True):
             np.testing.assert_array_equal(g, g0)
+
+
+def test_a_reusing_layer_returns_its_buffer_and_a_fresh_one_does_not():
+    layer = Dense(3, 2, rng=0)
+    X = np.ones((4, 3), dtype=np.float32)
+    assert layer.forward(X) is not layer.forward(X)
+    layer.reuse_buffers = True
+    first = layer.forward(X)
+    assert layer.forward(2 * X) is first  # refilled in place
+    np.testing.assert_allclose(first, 2 * X @ layer.W + layer.b, rtol=1e-6)
+
+
+def test_reusing_buffers_restores_the_setting_and_frees_the_buffers():
+    net = mlp([3, 4, 2], rng=0)
+    X = np.ones((5, 3), dtype=np.float32)
+    with net.reusing_buffers():
+        out = net.forward(X)
+        assert net.forward(X) is out and all(layer.reuse_buffers for layer in net)
+        with net.reusing_buffers(False):  # what fit does around callbacks and validation
+            assert net.forward(X) is not out
+        assert net.forward(X) is out  # the inner block kept the buffers
+    assert not any(layer.reuse_buffers or layer._buffers for layer in net)
 
 
 def test_activation_layer_by_name():
@@ -228,16 +253,34 @@ def test_backward_errors():
     with pytest.raises(RuntimeError, match="call forward before backward"):
         layer.backward(np.zeros((1, 2)))
     layer.forward(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match=r"expected dout of shape \(4, 2\), got \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"expected dZ of shape \(4, 2\), got \(4, 3\)"):
         layer.backward(np.zeros((4, 3)))
     act = ReLU()
     with pytest.raises(RuntimeError, match="call forward before backward"):
         act.backward(np.zeros((1, 2)))
     act.forward(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match=r"expected dout of shape \(4, 3\), got \(3, 4\)"):
+    with pytest.raises(ValueError, match=r"expected dA of shape \(4, 3\), got \(3, 4\)"):
         act.backward(np.zeros((3, 4)))
 
 
 def test_dense_rejects_non_positive_sizes():
     with pytest.raises(ValueError, match="n_in=0, n_out=3"):
         Dense(0, 3)
+
+
+# -- Rescale: 8-bit images in, one batch converted at a time -------------------------------------
+def test_rescale_forward_and_backward():
+    from dlbasics.layers import Rescale
+
+    layer = Rescale(0.5, dtype=np.float64)
+    X = np.array([[0, 4, 255]], dtype=np.uint8)
+    A = layer.forward(X)
+    assert A.dtype == np.float64
+    np.testing.assert_array_equal(A, X * 0.5)
+    np.testing.assert_array_equal(layer.backward(np.ones((1, 3))), [[0.5, 0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"layer 'rescale' backward expected dA of shape \(1, 3\)"):
+        layer.backward(np.ones((3, 1)))
+    with pytest.raises(ValueError, match="Rescale: scale must be non-zero"):
+        Rescale(0)
+    with pytest.raises(TypeError, match="Rescale: scale must be a real number"):
+        Rescale("1/255")  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from helpers import TOL, numeric_grad, rel_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dlbasics as dl
 from dlbasics import losses as L
 from dlbasics.activations import sigmoid, softmax
 
@@ -231,3 +232,45 @@ def test_cross_entropy_label_errors():
 def test_unknown_loss_names_the_choices():
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'.*expected one of.*'mse'"):
         L.get_loss("hinge")
+
+
+# -- the fused gradients: a cross-entropy differentiated together with its sigmoid or softmax ----
+def test_bce_from_sigmoid_is_the_chain_rule_through_the_sigmoid():
+    rng = np.random.default_rng(0)
+    z, y = rng.normal(size=(6, 2)), rng.integers(0, 2, size=(6, 2)).astype(float)
+    p = dl.sigmoid(z)
+    loss, dZ = dl.binary_cross_entropy_from_sigmoid(p, y)
+    loss_p, dp = dl.binary_cross_entropy(p, y)
+    assert loss == pytest.approx(loss_p)
+    np.testing.assert_allclose(dZ, dp * p * (1 - p), rtol=1e-9)  # dL/dz = dL/dp * sigmoid'(z)
+    np.testing.assert_allclose(dZ, (p - y) / p.size, rtol=1e-12)
+    np.testing.assert_allclose(dZ, dl.binary_cross_entropy_with_logits(z, y)[1], rtol=1e-9)
+
+
+@pytest.mark.parametrize("one_hot", [False, True])
+def test_ce_from_softmax_is_cross_entropy_of_the_log_probabilities(one_hot):
+    rng = np.random.default_rng(1)
+    z, y = rng.normal(size=(5, 4)), rng.integers(0, 4, size=5)
+    target = np.eye(4)[y] if one_hot else y
+    P = dl.softmax(z)
+    loss, dZ = dl.cross_entropy_from_softmax(P, target)
+    loss_z, dz = dl.cross_entropy(z, target)  # from the logits: the same loss and gradient
+    assert loss == pytest.approx(loss_z, rel=1e-12)
+    np.testing.assert_allclose(dZ, dz, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(dZ, (P - np.eye(4)[y]) / 5, rtol=1e-12, atol=1e-15)
+
+
+def test_fused_losses_keep_float32():
+    P = dl.softmax(np.zeros((3, 2), dtype=np.float32))
+    assert dl.cross_entropy_from_softmax(P, [0, 1, 1])[1].dtype == np.float32
+    p = np.full((3, 1), 0.5, dtype=np.float32)
+    assert dl.binary_cross_entropy_from_sigmoid(p, [0, 1, 1])[1].dtype == np.float32
+
+
+def test_one_eps_for_every_log():
+    from dlbasics.losses import EPS
+
+    p32 = np.zeros((1, 1), dtype=np.float32)
+    assert dl.binary_cross_entropy(p32, [1])[0] == pytest.approx(-np.log(EPS[np.dtype(np.float32)]), rel=1e-4)
+    assert dl.cross_entropy_from_softmax(np.array([[1.0, 0.0]]), [1])[0] == pytest.approx(
+        -np.log(EPS[np.dtype(np.float64)]))

@@ -262,7 +262,7 @@ CASES: list[Case] = [
     ("Dense.forward-ragged", lambda: dl.Dense(2, 4, rng=0).forward([[1.0, 2.0], [1.0]]), TypeError,
      r"layer 'dense': input must be an array of real numbers, got nested lists of different lengths"),
     ("Dense.backward-shape", _backward_before_forward_shape, ValueError,
-     r"layer 'dense' backward expected dout of shape \(2, 4\), got \(2, 3\)"),
+     r"layer 'dense' backward expected dZ of shape \(2, 4\), got \(2, 3\)"),
     ("Dense.backward-before-forward", lambda: dl.Dense(3, 4).backward(np.zeros((2, 4))), RuntimeError,
      r"layer 'dense': call forward before backward"),
     ("Dense.from_arrays-bias", lambda: dl.Dense.from_arrays(np.eye(2), [0.0, 0.0, 0.0]), ValueError,
@@ -277,7 +277,7 @@ CASES: list[Case] = [
      r"layer 'relu': input must be an array of real numbers, got dtype <U1"),
     ("Sigmoid.backward-shape", lambda: (lambda s: (s.forward(np.zeros((2, 3))),
                                                    s.backward(np.zeros((3, 2)))))(dl.Sigmoid()),
-     ValueError, r"layer 'sigmoid' backward expected dout of shape \(2, 3\), got \(3, 2\)"),
+     ValueError, r"layer 'sigmoid' backward expected dA of shape \(2, 3\), got \(3, 2\)"),
     # -- network ----------------------------------------------------------------------------------
     ("mlp-unpacked-sizes", lambda: dl.mlp(784, 128, 10), TypeError,  # type: ignore[arg-type]
      r"mlp takes one list of layer sizes, e\.g\. mlp\(\[784, 128, 10\]\); got 784, 128, 10"),
@@ -326,6 +326,46 @@ CASES: list[Case] = [
      r"predict: expected real numbers, got dtype <U1"),
     ("predict_proba-nan", lambda: _net().predict_proba(np.full((2, 3), np.nan)), ValueError,
      r"predict_proba: X contains NaN or inf \(first at row 0, column 0\)"),
+    ("predict_proba-regression", lambda: _net((3, 1)).predict_proba(_X()), ValueError,
+     r"predict_proba needs a classifier, but this network's head is 'regression' .* "
+     r"head='binary_logits'"),
+    ("mlp-head-unknown", lambda: dl.mlp([2, 3, 1], head="probit"), ValueError,
+     r"mlp: unknown head 'probit'; expected one of \['binary_logits', 'logits'"),
+    ("mlp-head-not-a-name", lambda: dl.mlp([2, 3, 1], head=1), TypeError,  # type: ignore[arg-type]
+     r"mlp: head must be a name, one of \[.*\], got 1"),
+    ("mlp-head-logits-one-output", lambda: dl.mlp([2, 3, 1], head="logits"), ValueError,
+     r"mlp: head='logits' does not fit: the network ends in Dense 'dense2' with 1 output\(s\); .*"
+     r"head='binary_logits'"),
+    ("mlp-head-against-output", lambda: dl.mlp([2, 3, 2], output="softmax", head="sigmoid"), ValueError,
+     r"mlp: head='sigmoid' does not fit: the network ends in Softmax"),
+    ("Sequential-head-without-sigmoid", lambda: dl.Sequential([dl.Dense(2, 1)], head="sigmoid"),
+     ValueError, r"Sequential: head='sigmoid' does not fit: .* end it in a Sigmoid layer"),
+    ("train_step-foreign-optimizer", lambda: dl.train_step(_net(), np.zeros((2, 5)), [0, 1], "auto",
+                                               dl.SGD(_net().parameters())), ValueError,
+     r"train_step: the optimizer holds 4 arrays, 4 of which are not this model's parameters"),
+    ("train_step-X-width", lambda: (lambda net: dl.train_step(
+        net, np.zeros((2, 5)), [0, 1], "auto", dl.SGD(net.parameters())))(_net()), ValueError,
+     r"train_step: expected shape \(N, 3\) .* got \(2, 5\)"),
+    ("train_step-labels", lambda: (lambda net: dl.train_step(
+        net, _X(), [0, 1, 2, 3], "auto", dl.SGD(net.parameters())))(_net()), ValueError,
+     r"train_step: class labels must lie in \[0, 2\] for 3 classes, got range \[0, 3\]"),
+    ("train_step-optimizer-name", lambda: dl.train_step(_net(), _X(), _y(), "auto", "sgd"),  # type: ignore[arg-type]
+     TypeError, r"train_step: optimizer must be an Optimizer such as SGD\(model.parameters\(\)\), got str"),
+    ("ce_from_softmax-logits", lambda: dl.losses.cross_entropy_from_softmax([[2.0, -1.0]], [0]), ValueError,
+     r"cross_entropy_from_softmax: P \(probabilities\) must lie in \[0, 1\], got range \[-1, 2\]; "
+     r"for raw scores \(logits\) use cross_entropy"),
+    ("ce_from_softmax-1d", lambda: dl.losses.cross_entropy_from_softmax([0.5, 0.5], [0]), ValueError,
+     r"cross_entropy_from_softmax: P must be 2-D \(N, K\), got shape \(2,\)"),
+    ("ce_from_softmax-labels", lambda: dl.losses.cross_entropy_from_softmax([[0.5, 0.5]], [2]), ValueError,
+     r"cross_entropy_from_softmax: class labels must lie in \[0, 1\] for 2 classes"),
+    ("bce_from_sigmoid-labels", lambda: dl.losses.binary_cross_entropy_from_sigmoid([0.5], [2]), ValueError,
+     r"binary_cross_entropy_from_sigmoid: y .* must lie in \[0, 1\], got range \[2, 2\]"),
+    ("relu_backward-shape", lambda: A.relu_backward(np.ones((2, 3)), np.ones((3, 2))), ValueError,
+     r"relu_backward: dA must have the shape of Z \(3, 2\), got \(2, 3\)"),
+    ("sigmoid_backward-strings", lambda: A.sigmoid_backward([["a"]], [[0.5]]), TypeError,
+     r"sigmoid_backward: dA must be an array of real numbers, got dtype <U1"),
+    ("batch_indices-rng", lambda: list(T.batch_indices(4, 2, rng=1.5)), TypeError,  # type: ignore[arg-type]
+     r"batch_indices: rng must be None, an int seed or a numpy.random.Generator, got 1.5"),
     ("set_weights-count", lambda: _net().set_weights(_net().get_weights()[:3]), ValueError,
      r"set_weights: expected 4 arrays, got 3"),
     ("set_weights-shape", lambda: _net().set_weights([w.T for w in _net().get_weights()]), ValueError,

@@ -15,8 +15,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dlbasics.layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from dlbasics.losses import binary_cross_entropy_from_sigmoid, cross_entropy_from_softmax, get_loss
 from dlbasics.network import Sequential, load, mlp, save
-from dlbasics.training import _loss_and_grad, _prepare_targets
 
 SEEDS = st.integers(0, 2**32 - 1)
 FAST = settings(max_examples=8, deadline=None, derandomize=True)
@@ -128,6 +128,16 @@ def _case(name, rng, n):
     raise AssertionError(name)
 
 
+def _public_loss_and_grad(net, out, y, loss):
+    """Loss and gradient from the public functions of dlbasics.losses: fused with a final
+    Sigmoid or Softmax layer (backward then skips it), as training does."""
+    if loss == "binary_cross_entropy" and isinstance(net[-1], Sigmoid):
+        return (*binary_cross_entropy_from_sigmoid(out, y), 1)
+    if loss == "cross_entropy" and isinstance(net[-1], Softmax):
+        return (*cross_entropy_from_softmax(out, y), 1)
+    return (*get_loss(loss)(out, y), 0)
+
+
 CASES = ["tanh-logits-ce-labels", "tanh-logits-ce-one-hot", "sigmoid-output-bce",
          "sigmoid-output-bce-multilabel", "softmax-output-ce", "leaky-relu-mse", "sigmoid-hidden-mse",
          "softmax-layer-then-mse"]
@@ -146,8 +156,7 @@ def test_model_gradients_match_finite_differences(case, n, seed):
     out = net.forward(X)
     # a finite difference must not straddle the kink of a ReLU
     assume(all(np.abs(layer._Z).min() > 2e-3 for layer in net if isinstance(layer, (ReLU, LeakyReLU))))
-    targets = _prepare_targets(net, y, n, loss, "test")  # as fit does: (N,) 0/1 labels -> (N, 1)
-    value, grad, skip = _loss_and_grad(net, out, targets, loss)
+    value, grad, skip = _public_loss_and_grad(net, out, y, loss)
     assert value == pytest.approx(independent_loss(out), rel=1e-12)
     if case.startswith(("sigmoid-output", "softmax-output")):
         assert skip == 1  # the fused path really was taken
@@ -245,7 +254,9 @@ def test_save_load_round_trip_is_exact(tmp_path, name):
     X = np.random.default_rng(8).normal(size=(20, 4))
     np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
     assert np.array_equal(loaded.predict(X), net.predict(X))
-    assert np.array_equal(loaded.predict_proba(X), net.predict_proba(X))
+    assert loaded.head == net.head
+    if net.is_classifier:  # a regression head has no probabilities
+        assert np.array_equal(loaded.predict_proba(X), net.predict_proba(X))
     for (_, a, _), (_, b, _) in zip(loaded.named_parameters(), net.named_parameters(), strict=True):
         assert a.dtype == b.dtype and np.array_equal(a, b)
 
@@ -360,3 +371,105 @@ def test_malformed_files_are_refused(tmp_path):
         with pytest.raises(ValueError, match=message):
             load(path)
         assert load(good).config() == net.config(), what  # the good file still loads
+
+
+# -- the head: what the output means, chosen when the network is built ----------------------------
+@pytest.mark.parametrize(("head", "sizes", "last"), [("regression", [3, 4, 2], Dense),
+                                                     ("logits", [3, 4, 3], Dense),
+                                                     ("binary_logits", [3, 4, 1], Dense),
+                                                     ("sigmoid", [3, 4, 1], Sigmoid),
+                                                     ("softmax", [3, 4, 3], Softmax)])
+def test_every_head_predicts_classes_or_values_consistently(head, sizes, last):
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    net = mlp(sizes, head=head, rng=0)
+    assert net.head == head and type(net[-1]) is last
+    out = net.forward(X)
+    if head == "regression":
+        np.testing.assert_array_equal(net.predict(X), out)
+        with pytest.raises(ValueError, match="predict_proba needs a classifier"):
+            net.predict_proba(X)
+        return
+    P = net.predict_proba(X)
+    assert P.shape == out.shape and np.all((P >= 0) & (P <= 1))
+    if P.shape[1] > 1:
+        np.testing.assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
+        expected = P.argmax(axis=1)
+    else:
+        expected = (P[:, 0] > 0.5).astype(np.int64)  # a probability above 1/2: class 1
+    np.testing.assert_array_equal(net.predict(X), expected)
+
+
+def test_a_head_is_saved_and_old_files_infer_it(tmp_path):
+    net = mlp([2, 3, 1], head="binary_logits", rng=0)
+    save(net, tmp_path / "net.npz")
+    loaded = load(tmp_path / "net.npz")
+    assert loaded.head == "binary_logits"
+    np.testing.assert_array_equal(loaded.predict_proba([[1.0, 2.0]]), net.predict_proba([[1.0, 2.0]]))
+    old = tmp_path / "old.npz"  # version 1: no head recorded
+    with np.load(tmp_path / "net.npz") as f:
+        arrays = dict(f)
+    meta = json.loads(str(arrays["__architecture__"]))
+    del meta["head"]
+    meta["version"] = 1
+    arrays["__architecture__"] = np.array(json.dumps(meta))
+    np.savez(old, **arrays)
+    assert load(old).head == "regression"  # as before: one raw output is a value
+
+
+def test_output_keeps_working_and_output_kind_keeps_its_names():
+    assert mlp([2, 3, 1], output="sigmoid").head == "sigmoid"
+    assert mlp([2, 3, 3], output="softmax").output_kind == "softmax"
+    assert mlp([2, 3, 3]).output_kind == "logits"
+    assert mlp([2, 3, 1]).output_kind == "linear"
+    assert mlp([2, 3, 1], head="sigmoid")[-1].name.startswith("sigmoid")  # the head adds the layer
+    assert mlp([2, 3, 2], head="regression").output_kind == "linear"
+
+
+def test_input_scale_trains_on_uint8_like_on_floats(tmp_path):
+    import dlbasics as dl
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(64, 6), dtype=np.uint8)
+    y = (images[:, 0] > images[:, 1]).astype(int)
+    scaled = mlp([6, 5, 2], input_scale=1 / 255, rng=0)
+    plain = mlp([6, 5, 2], rng=0)
+    assert type(scaled[0]).__name__ == "Rescale" and scaled.n_in == 6
+    h1 = dl.fit(scaled, images, y, epochs=3, batch_size=16, rng=0)
+    h2 = dl.fit(plain, images * np.float32(1 / 255), y, epochs=3, batch_size=16, rng=0)
+    np.testing.assert_allclose(h1.step_loss, h2.step_loss, rtol=1e-5)
+    for a, b in zip(scaled.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(scaled.predict(images), plain.predict(images * np.float32(1 / 255)))
+    save(scaled, tmp_path / "scaled.npz")
+    loaded = load(tmp_path / "scaled.npz")
+    assert loaded[0].scale == pytest.approx(1 / 255)
+    np.testing.assert_array_equal(loaded.forward(images), scaled.forward(images))
+
+
+def test_fit_does_not_convert_uint8_data_before_a_rescale_layer(monkeypatch):
+    import dlbasics as dl
+    from dlbasics import training
+
+    seen = []
+    real = training._train_step
+
+    def spy(model, X_batch, *args, **kwargs):
+        seen.append(X_batch.dtype)
+        return real(model, X_batch, *args, **kwargs)
+
+    monkeypatch.setattr(training, "_train_step", spy)
+    images = np.random.default_rng(1).integers(0, 256, size=(20, 4), dtype=np.uint8)
+    dl.fit(mlp([4, 3, 2], input_scale=1 / 255, rng=0), images, np.arange(20) % 2, epochs=1,
+           batch_size=8, rng=0)
+    assert seen and all(dt == np.uint8 for dt in seen)  # gathered as uint8, converted by the layer
+
+
+def test_reuse_keyword_is_deprecated_but_still_works():
+    net = mlp([2, 3, 2], rng=0)
+    X = np.ones((4, 2))
+    expected = net.forward(X).copy()
+    with pytest.warns(DeprecationWarning, match=r"reusing_buffers"):
+        out = net.forward(X, reuse=True)
+    np.testing.assert_array_equal(out, expected)
+    with pytest.warns(DeprecationWarning, match=r"reusing_buffers"):
+        net.backward(np.ones_like(expected), reuse=True)

@@ -175,12 +175,12 @@ def _torch_forward(net, X):
 
 
 def _compare_backward(net, X, y, loss_name, torch_loss):
-    from dlbasics.training import _loss_and_grad, _prepare_targets
-
     out = net.forward(X)
-    targets = _prepare_targets(net, y, X.shape[0], loss_name, "test")
-    value, grad, skip = _loss_and_grad(net, out, targets, loss_name)
-    dX = net.backward(grad, skip_last=skip)
+    fused = {("binary_cross_entropy", dl.Sigmoid): dl.losses.binary_cross_entropy_from_sigmoid,
+             ("cross_entropy", dl.Softmax): dl.losses.cross_entropy_from_softmax}.get(
+        (loss_name, type(net[-1])))  # a final Sigmoid/Softmax is differentiated with its loss
+    value, grad = (fused or dl.losses.get_loss(loss_name))(out, y)
+    dX = net.backward(grad, skip_last=1 if fused else 0)
 
     tout, leaves = _torch_forward(net, X)
     tloss = torch_loss(tout)

@@ -342,3 +342,73 @@ def test_other_argument_errors():
         fit(net, X, y, callback_every=0)
     with pytest.raises(TypeError, match="model must be a dlbasics Sequential, got Dense"):
         fit(dl.Dense(3, 3), X, y)
+
+
+# -- one step, and fit as a loop of steps --------------------------------------------------------
+def test_train_step_is_forward_loss_backward_step():
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(16, 2)), rng.integers(0, 2, size=16)
+    net = dl.mlp([2, 5, 1], activation="tanh", output="sigmoid", rng=0, dtype=np.float64)
+    by_hand = dl.mlp([2, 5, 1], activation="tanh", output="sigmoid", rng=0, dtype=np.float64)
+    opt = dl.SGD(net.parameters(), lr=0.3)
+    for _ in range(2):  # twice: the gradients are overwritten, never accumulated
+        value = dl.train_step(net, X, y, "auto", opt)
+        p = by_hand.forward(X)
+        expected, dZ = dl.binary_cross_entropy_from_sigmoid(p, y)
+        by_hand.backward(dZ, skip_last=1)  # the fused gradient starts below the Sigmoid layer
+        for W, dW in by_hand.parameters():
+            W -= 0.3 * dW
+        assert value == pytest.approx(expected, rel=1e-12)
+    for a, b in zip(net.get_weights(), by_hand.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_fit_is_train_step_over_the_batches():
+    X, y = dl.make_blobs(50, centers=3, rng=1)
+    net, loop = dl.mlp([2, 6, 3], rng=2), dl.mlp([2, 6, 3], rng=2)
+    hist = fit(net, X, y, optimizer=dl.SGD(net.parameters(), lr=0.2), epochs=2, batch_size=16, rng=5)
+    opt = dl.SGD(loop.parameters(), lr=0.2)
+    rng = np.random.default_rng(5)
+    steps = [dl.train_step(loop, X[idx], y[idx], "auto", opt)
+             for _ in range(2) for idx in dl.training.batch_indices(50, 16, rng=rng)]
+    np.testing.assert_allclose(hist.step_loss, steps, rtol=1e-6)
+    for a, b in zip(net.get_weights(), loop.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_batch_indices_cover_every_sample_once():
+    parts = list(dl.training.batch_indices(10, 4, rng=0))
+    assert [len(p) for p in parts] == [4, 4, 2]
+    assert sorted(np.concatenate(parts).tolist()) == list(range(10))
+    assert list(dl.training.batch_indices(10, 10, rng=0)) == [slice(0, 10)]  # one batch: no copy
+
+
+def test_a_diverged_step_is_not_taken():
+    net = dl.mlp([3, 1], rng=0, dtype=np.float64)
+    before = net.get_weights()
+    value = dl.train_step(net, np.full((2, 3), 1e200), [0.0, 1.0], "mse", dl.SGD(net.parameters()))
+    assert not math.isfinite(value)
+    for a, b in zip(net.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(("head", "loss"), [("binary_logits", "auto"), (None, "bce_with_logits"),
+                                             ("sigmoid", "auto"), ("logits", "auto"), ("softmax", "auto")])
+def test_every_classifier_records_accuracy(head, loss):
+    X, y = dl.make_blobs(80, rng=0)
+    n_out = 1 if head in ("binary_logits", "sigmoid", None) else 2
+    net = dl.mlp([2, 8, n_out], head=head, rng=0)
+    hist = fit(net, X, y, loss=loss, optimizer="adam", lr=0.05, epochs=30, rng=0)
+    assert len(hist.accuracy) == 30 and hist.accuracy[-1] > 0.9
+    if head is not None:
+        assert hist.accuracy[-1] == pytest.approx(dl.accuracy(net, X, y), abs=0.1)
+        assert set(np.unique(net.predict(X))) <= {0, 1}
+
+
+def test_callbacks_get_fresh_arrays_not_the_loops_buffers():
+    X, y = dl.make_blobs(40, rng=0)
+    net = dl.mlp([2, 4, 2], rng=0)
+    kept = []
+    fit(net, X, y, epochs=2, batch_size=10, rng=0, callbacks=[lambda s: kept.append(s.model.forward(X[:3]))])
+    assert len({id(a) for a in kept}) == len(kept)  # every call gave its own array
+    np.testing.assert_array_equal(kept[-1], net.forward(X[:3]))  # and the last is still intact
