@@ -26,11 +26,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+
+from dlbasics._typing import Array
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "StepLR", "CosineAnnealingLR", "get_optimizer"]
 
-Array = NDArray[Any]
 
 
 # -- argument checks ----------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from dlbasics._typing import FloatArray as Array
 from dlbasics.activations import sigmoid, sigmoid_grad, step
 from dlbasics.exercises._common import (
     as_array,
@@ -38,7 +38,6 @@ from dlbasics.exercises._common import (
 __all__ = ["EXERCISE_X", "EXERCISE_W", "EXERCISE_B", "SLOPE_AT", "batch_data", "check_weighted_sum",
            "check_batch_outputs", "check_sigmoid_slope", "check_and_gate", "hint"]
 
-Array = NDArray[np.float64]
 
 #: exercise 1: one sample with three inputs, its weights and bias
 EXERCISE_X = (0.2, 0.9, 0.4)

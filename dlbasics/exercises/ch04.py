@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from dlbasics._typing import FloatArray as Array
 from dlbasics.exercises._common import (
     as_array,
     check_array,
@@ -39,7 +39,6 @@ from dlbasics.exercises._common import (
 __all__ = ["PARAMS_SIZES", "check_n_params", "forward_problem", "check_forward", "check_xor_network",
            "HE_N_IN", "check_he_std", "hint"]
 
-Array = NDArray[np.float64]
 
 #: exercise 1: count the parameters of ``dl.mlp([2, 8, 8, 3])``
 PARAMS_SIZES = (2, 8, 8, 3)

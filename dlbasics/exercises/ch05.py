@@ -26,8 +26,8 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from dlbasics._typing import FloatArray as Array
 from dlbasics.exercises._common import check_array, check_number, hints, is_blank, not_done, show_hint, wrong
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "hint",
 ]
 
-Array = NDArray[np.float64]
 
 # exercise 1: predicted and true house prices, in thousands
 _PRICE_PRED = np.array([310.0, 255.0, 410.0, 198.0, 520.0])

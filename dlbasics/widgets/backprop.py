@@ -17,8 +17,9 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyBboxPatch
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
 from dlbasics.activations import sigmoid, softmax
 from dlbasics.datasets import make_dataset, one_hot
 from dlbasics.layers import Dense, as_rng
@@ -30,7 +31,6 @@ from dlbasics.widgets._common import plot_output, redraw, widget_box
 
 __all__ = ["plot_neuron_graph", "BackpropTrace", "draw_trace", "backprop_stepper"]
 
-Array = NDArray[Any]
 
 _FWD = PALETTE[0]  # forward values: blue
 _BWD = PALETTE[5]  # gradients: vermillion

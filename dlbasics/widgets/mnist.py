@@ -22,15 +22,15 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
 from dlbasics.network import Sequential
 from dlbasics.viz import PALETTE
 from dlbasics.widgets._common import plot_output, redraw, widget_box
 
 __all__ = ["mnist_browser", "perturb_digit", "FILTERS", "WEIGHT_VIEWS"]
 
-Array = NDArray[Any]
 
 SIDE = 28  # MNIST images are 28 x 28 pixels
 N_PIXELS = SIDE * SIDE

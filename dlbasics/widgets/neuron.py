@@ -20,8 +20,9 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import FloatArray as Array
 from dlbasics.activations import get_activation
 from dlbasics.viz import PALETTE
 from dlbasics.widgets._common import plot_output, redraw, widget_box
@@ -29,7 +30,6 @@ from dlbasics.widgets._common import plot_output, redraw, widget_box
 __all__ = ["JOGGING_MINUTES", "JOGGING_KCAL", "squared_error", "weight_slider", "threshold_of",
            "neuron_explorer", "EXPLORER_ACTIVATIONS"]
 
-Array = NDArray[np.float64]
 
 #: the jogging log of notebook 01: minutes jogged and kcal burned (fitted weight ≈ 7.55 kcal/min)
 JOGGING_MINUTES = np.array([10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0])

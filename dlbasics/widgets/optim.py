@@ -24,8 +24,9 @@ from typing import Any
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
 from dlbasics.datasets import make_dataset, standardize
 from dlbasics.network import mlp
 from dlbasics.optimizers import SGD, Adam, Optimizer, RMSprop
@@ -47,7 +48,6 @@ __all__ = [
     "compare_optimizers",
 ]
 
-Array = NDArray[Any]
 
 #: a point further than this from the origin counts as diverged (and stops the path)
 _ESCAPE = 1e3

@@ -18,9 +18,10 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from PIL import Image
 
+from dlbasics._typing import Array
 from dlbasics.datasets import make_dataset
 from dlbasics.neuron import Perceptron, PerceptronHistory
 from dlbasics.viz import PALETTE, grid_points, plot_data
@@ -28,7 +29,6 @@ from dlbasics.widgets._common import _show_png, plot_output, show_figure, widget
 
 __all__ = ["plot_perceptron", "PerceptronPlot", "perceptron_explorer", "PerceptronExplorer", "show_figure"]
 
-Array = NDArray[Any]
 
 #: data sets the explorer offers (two classes each)
 EXPLORER_DATASETS = ("blobs", "xor", "circles")

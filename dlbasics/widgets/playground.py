@@ -21,8 +21,9 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FormatStrFormatter, NullFormatter
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from dlbasics._typing import Array
 from dlbasics.datasets import make_dataset
 from dlbasics.network import Sequential, mlp
 from dlbasics.optimizers import Adam
@@ -33,7 +34,6 @@ from dlbasics.widgets._common import plot_output, show_figure, widget_box
 __all__ = ["draw_network", "plot_hidden_lines", "plot_hidden_units", "plot_probabilities", "mlp_playground",
            "Playground"]
 
-Array = NDArray[Any]
 
 #: edge colours: positive weights blue, negative vermillion (Okabe–Ito, colour-blind safe)
 POSITIVE, NEGATIVE = PALETTE[0], PALETTE[5]
