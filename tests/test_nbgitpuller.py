@@ -76,6 +76,9 @@ def git_pull(upstream: Upstream, home: Path) -> str:
     return "".join(puller.pull())
 
 
+EXERCISE_1 = "check_walk_kcal(answer)"  # the code cell of notebook 01's first exercise
+
+
 def edit_cell(path: Path, contains: str, edit: Callable[[str], str]) -> None:
     """Rewrite the source of the first cell containing ``contains``, as JupyterLab saves it."""
     nb = nbformat.read(path, as_version=4)
@@ -102,7 +105,7 @@ def test_pull_keeps_the_learners_edit_and_brings_the_update(upstream: Upstream, 
     learner = home / "dlbasics"
 
     # The learner answers exercise 1 of notebook 01 and deletes notebook 03 by mistake.
-    edit_cell(learner / NOTEBOOK, "check_walk_kcal", lambda s: s.replace("answer = ...", LEARNER_ANSWER, 1))
+    edit_cell(learner / NOTEBOOK, EXERCISE_1, lambda s: s.replace("answer = ...", LEARNER_ANSWER, 1))
     (learner / DELETED_NOTEBOOK).unlink()
 
     # The instructor fixes the introduction of 01 (another cell), notebook 02, and adds a notebook.
@@ -132,10 +135,10 @@ def test_learner_wins_where_both_changed_the_same_line(upstream: Upstream, tmp_p
     home = tmp_path / "home"
     git_pull(upstream, home)
     learner = home / "dlbasics"
-    edit_cell(learner / NOTEBOOK, "check_walk_kcal", lambda s: s.replace("answer = ...", LEARNER_ANSWER, 1))
+    edit_cell(learner / NOTEBOOK, EXERCISE_1, lambda s: s.replace("answer = ...", LEARNER_ANSWER, 1))
     edit_cell(
         upstream.work / NOTEBOOK,
-        "check_walk_kcal",
+        EXERCISE_1,
         lambda s: s.replace("answer = ...", "answer = ...  # reworded upstream", 1),
     )
     upstream.commit("Reword exercise 1")
