@@ -182,6 +182,18 @@ class Layer:
         return sum(p.size for _, p, _ in self.named_parameters())
 
     # -- helpers ---------------------------------------------------------------------------
+    def _incoming_grad(self, grad: Any, name: str, shape: tuple[int, ...] | None) -> Array:
+        """The gradient ``backward`` receives, checked: a forward pass came first (``shape`` is
+        the last output's shape, ``None`` before any), it is numeric and of that shape."""
+        if shape is None:
+            raise RuntimeError(f"layer '{self.name}': call forward before backward")
+        if not isinstance(grad, np.ndarray) or grad.dtype.kind not in "biuf":
+            grad = _real_array(grad, f"layer '{self.name}' backward", name)
+        if grad.shape != shape:
+            raise ValueError(f"layer '{self.name}' backward expected {name} of shape {shape}, "
+                             f"got {grad.shape}")
+        return grad
+
     def _out(self, key: str, shape: tuple[int, ...], dtype: DTypeLike) -> Array:
         """Where to write a result: a buffer kept between calls while ``reuse_buffers``,
         otherwise a fresh array."""
@@ -376,16 +388,9 @@ class Dense(Layer):
         TypeError
             ``dZ`` that is not numeric.
         """
-        if self._X is None:
-            raise RuntimeError(f"layer '{self.name}': call forward before backward")
         X = self._X
-        if not isinstance(dZ, np.ndarray) or dZ.dtype.kind not in "biuf":
-            dZ = _real_array(dZ, f"layer '{self.name}' backward", "dZ")
-        if dZ.shape != (X.shape[0], self.n_out):
-            raise ValueError(
-                f"layer '{self.name}' backward expected dZ of shape {(X.shape[0], self.n_out)}, "
-                f"got {dZ.shape}"
-            )
+        dZ = self._incoming_grad(dZ, "dZ", None if X is None else (X.shape[0], self.n_out))
+        assert X is not None
         np.matmul(X.T, dZ, out=self.dW)  # (n_in, n_out)  dW = Xᵀ dZ
         dZ.sum(axis=0, out=self.db)  # (n_out,)  db = Σ_rows dZ
         if not input_grad:
@@ -488,13 +493,7 @@ class Rescale(Layer):
         ValueError
             ``dA`` of another shape than the last output.
         """
-        if self._shape is None:
-            raise RuntimeError(f"layer '{self.name}': call forward before backward")
-        if not isinstance(dA, np.ndarray) or dA.dtype.kind not in "biuf":
-            dA = _real_array(dA, f"layer '{self.name}' backward", "dA")
-        if dA.shape != self._shape:
-            raise ValueError(f"layer '{self.name}' backward expected dA of shape {self._shape}, "
-                             f"got {dA.shape}")
+        dA = self._incoming_grad(dA, "dA", self._shape)
         if not input_grad:
             return np.empty((0,), dtype=self.dtype)
         return np.multiply(dA, self.dtype.type(self.scale), out=self._out("dX", dA.shape, self.dtype))
@@ -553,15 +552,8 @@ class ActivationLayer(Layer):
         TypeError
             ``dA`` that is not numeric.
         """
-        if self._Z is None or self._A is None:
-            raise RuntimeError(f"layer '{self.name}': call forward before backward")
-        if not isinstance(dA, np.ndarray) or dA.dtype.kind not in "biuf":
-            dA = _real_array(dA, f"layer '{self.name}' backward", "dA")
-        if dA.shape != self._A.shape:
-            raise ValueError(
-                f"layer '{self.name}' backward expected dA of shape {self._A.shape}, "
-                f"got {dA.shape}"
-            )
+        dA = self._incoming_grad(dA, "dA", None if self._A is None else self._A.shape)
+        assert self._Z is not None and self._A is not None
         return self._backward(dA, self._Z, self._A)
 
     def _backward(self, dA: Array, Z: Array, A: Array) -> Array:
