@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from numpy.typing import ArrayLike
 
 from dlbasics._typing import Array
+from dlbasics.layers import Dense, Rescale
 from dlbasics.network import Sequential
 from dlbasics.viz import PALETTE
 from dlbasics.widgets._common import plot_output, redraw, widget_box
@@ -107,6 +108,24 @@ def _flat_images(X: ArrayLike) -> Array:
     return X.astype(np.float32, copy=False)
 
 
+def _input_scale(model: Sequential) -> float:
+    """What the model multiplies its input by before its first Dense layer (1 without Rescale)."""
+    return float(model[0].scale) if isinstance(model[0], Rescale) else 1.0
+
+
+def _first_hidden(model: Sequential, X_in: Array) -> Array:
+    """(N, H) outputs of the first hidden layer: the model's own layers up to the activation
+    after its first Dense layer (or that Dense layer itself when no activation follows)."""
+    layers = list(model)
+    end = next(i for i, layer in enumerate(layers) if isinstance(layer, Dense)) + 1
+    if end < len(layers) and not isinstance(layers[end], Dense) and not layers[end].parameters():
+        end += 1  # the activation right after it (ReLU, tanh, ...), whatever it is
+    A = X_in
+    for layer in layers[:end]:
+        A = layer.forward(A)
+    return A
+
+
 def mnist_browser(model: Sequential, X: ArrayLike, y: ArrayLike, *, W_start: ArrayLike | None = None,
                   seed: int = 0) -> W.Box:
     """Browse a trained digit classifier: its predictions, and its first-layer weights (notebook 07).
@@ -121,15 +140,18 @@ def mnist_browser(model: Sequential, X: ArrayLike, y: ArrayLike, *, W_start: Arr
     weights ``W[:, j]`` reshaped to 28 × 28 on a diverging colour scale centred at 0 (red
     pixels push the unit up, blue ones down) — or, given ``W_start``, what training changed,
     ``W[:, j] - W_start[:, j]``. Right: the unit's mean activation
-    ``ReLU(x · W[:, j] + b_j)`` over the images of each true digit.
+    ``f(x · W[:, j] + b_j)`` over the images of each true digit, ``f`` being the network's own
+    activation after its first layer.
 
     Parameters
     ----------
     model : Sequential
         A trained classifier with 784 inputs and one output per class, whose first layer is
-        Dense (e.g. ``dl.mlp([784, 128, 64, 10])``).
+        Dense (e.g. ``dl.mlp([784, 128, 64, 10])``), or Rescale then Dense
+        (``dl.mlp([784, 128, 10], input_scale=1/255)``, a network that takes raw pixels).
     X : array, shape (N, 784) or (N, 28, 28)
-        Images: flattened floats in [0, 1] (``MNIST.flat()``) or raw uint8 pixels.
+        Images: flattened floats in [0, 1] (``MNIST.flat()``) or raw uint8 pixels; either
+        suits either kind of network.
     y : array of int, shape (N,)
         True labels.
     W_start : array, shape (784, H), optional
@@ -163,7 +185,10 @@ def mnist_browser(model: Sequential, X: ArrayLike, y: ArrayLike, *, W_start: Arr
         raise ValueError(f"mnist_browser: the model's first layer takes {first.n_in} inputs, "
                          f"expected {N_PIXELS} (one per pixel)")
     k = model.n_out
-    probs = model.predict_proba(Xf)  # (N, K)
+    scale = _input_scale(model)  # the model sees pixels x / scale: x itself without Rescale
+    raw = np.asarray(X).reshape(Xf.shape)
+    X_in = raw if scale != 1.0 and raw.dtype == np.uint8 and np.isclose(scale, 1 / 255) else Xf / scale
+    probs = model.predict_proba(X_in)  # (N, K)
     pred = probs.argmax(axis=1)  # (N,)
     wrong_idx = np.flatnonzero(pred != y)  # (n_wrong,)
     lists = {"all": np.arange(Xf.shape[0]), "wrong only": wrong_idx}
@@ -173,7 +198,7 @@ def mnist_browser(model: Sequential, X: ArrayLike, y: ArrayLike, *, W_start: Arr
     if W_init is not None and W_init.shape != Wt.shape:
         raise ValueError(f"mnist_browser: W_start must have the first layer's shape {Wt.shape}, "
                          f"got {W_init.shape}")
-    H = np.maximum(Xf @ Wt + b, 0.0)  # (N, H) ReLU activations of the first layer
+    H = _first_hidden(model, X_in)  # (N, H) activations of the first hidden layer
     classes = np.arange(k)
     Y = (y[:, None] == classes).astype(np.float32)  # (N, K) one-hot
     counts = np.maximum(Y.sum(axis=0), 1.0)  # (K,)
@@ -224,7 +249,7 @@ def mnist_browser(model: Sequential, X: ArrayLike, y: ArrayLike, *, W_start: Arr
         x = Xf[i]
         if noise > 0 or erase > 0:
             x = perturb_digit(x, noise=noise, erase=erase, rng=np.random.default_rng([seed, i]))
-            p = model.predict_proba(x[None, :])[0]  # (K,) one forward pass
+            p = model.predict_proba(x[None, :] / scale)[0]  # (K,) one forward pass
         else:
             p = probs[i]
         guess, label = int(p.argmax()), int(y[i])
