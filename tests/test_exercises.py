@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ import dlbasics as dl
 from dlbasics.exercises import CheckFailed, _common, assert_passes, ch01, ch02, ch03, ch04, ch05, ch06, ch07
 
 CHAPTERS = [ch01, ch02, ch03, ch04, ch05, ch06, ch07]
-CHECKS = [getattr(m, n) for m in CHAPTERS for n in m.__all__ if n.startswith("check_")]
+ALL_CHECKS = [getattr(m, n) for m in CHAPTERS for n in m.__all__ if n.startswith("check_")]
 
 
 # -- the right answers, worked out here from each exercise's data ---------------------------------
@@ -84,10 +85,19 @@ EXPECTED: dict[Any, np.ndarray] = {
 }
 #: the checks that accept a whole family of answers (weights that work): there is no value to leak
 FAMILIES = {ch02.check_and_gate, ch03.check_xor_weights, ch03.check_circle_features, ch04.check_xor_network}
+#: the checks of this table; the checks of build-it-yourself exercises and self-check questions,
+#: which run the learner's code or take a letter, have their tables in tests/test_exercises_chNN.py
+CHECKS = [c for c in ALL_CHECKS if c in EXPECTED or c in FAMILIES]
+TESTS_DIR = Path(__file__).parent
 
 
-def test_every_check_is_in_the_table_of_expected_values():
+def test_every_check_is_in_a_table():
     assert set(CHECKS) == set(EXPECTED) | FAMILIES
+    for check in set(ALL_CHECKS) - set(CHECKS):
+        chapter = check.__module__.rsplit(".", 1)[-1]
+        own = TESTS_DIR / f"test_exercises_{chapter}.py"
+        assert own.exists() and f"{chapter}.{check.__name__}" in own.read_text(encoding="utf-8"), (
+            f"{chapter}.{check.__name__} is tested neither here nor in {own.name}")
 
 
 def _significant(text: str) -> int:
@@ -726,7 +736,7 @@ def hint_text(chapter: Any, *args: Any, **kwargs: Any) -> str:
     return buf.getvalue().rstrip("\n")
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=lambda c: f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}")
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}")
 def test_every_check_has_hints_that_do_not_give_the_answer(check: Any, fresh_hints: None) -> None:
     chapter = next(m for m in CHAPTERS if m.__name__ == check.__module__)
     exercise = check.__name__.removeprefix("check_")

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["not_done", "correct", "wrong", "check_close", "check_number", "check_array", "check_param_count",
-           "is_blank", "as_number", "as_array", "rel_error", "rel_error_words", "hints", "show_hint",
+           "is_blank", "tally", "as_number", "as_array", "rel_error", "rel_error_words", "hints", "show_hint",
            "CheckFailed", "assert_passes"]
 
 #: a known wrong answer: the value itself (matched with ``np.isclose``) or a test of the answer
@@ -44,8 +44,37 @@ def is_blank(answer: Any) -> bool:
 _verdicts: ContextVar[list[tuple[bool, str]] | None] = ContextVar("dlbasics_check_verdicts", default=None)
 
 
+#: the verdicts given inside :func:`tally`, innermost first
+_tallies: ContextVar[tuple[list[bool], ...]] = ContextVar("dlbasics_check_tallies", default=())
+
+
+@contextmanager
+def tally() -> Iterator[list[bool]]:
+    """Collect whether each verdict given inside the ``with`` block passed (they are still
+    printed or recorded as usual): for checks of several steps that stop at the first failure.
+
+    Examples
+    --------
+    >>> with tally() as t:
+    ...     check_close("x", 1.0, 1.0)
+    ...     check_close("y", 2.0, 3.0)
+    ✅ x: correct.
+    ❌ y: not yet — too small
+    >>> t
+    [True, False]
+    """
+    mine: list[bool] = []
+    token = _tallies.set((*_tallies.get(), mine))
+    try:
+        yield mine
+    finally:
+        _tallies.reset(token)
+
+
 def _say(passed: bool, line: str) -> None:
     """Print one feedback line, or record it while :func:`assert_passes` runs the check."""
+    for t in _tallies.get():
+        t.append(passed)
     verdicts = _verdicts.get()
     if verdicts is None:
         print(line)
