@@ -56,6 +56,7 @@ from dlbasics.gradcheck import GradCheckResult, check_layer, check_loss, check_m
 from dlbasics.layers import (
     Dense,
     Identity,
+    Layer,
     LeakyReLU,
     ReLU,
     Rescale,
@@ -77,7 +78,7 @@ from dlbasics.losses import (
 )
 from dlbasics.network import Sequential, load, mlp, save
 from dlbasics.neuron import Neuron, Perceptron
-from dlbasics.optimizers import SGD, Adam, CosineAnnealingLR, RMSprop, StepLR
+from dlbasics.optimizers import SGD, Adam, CosineAnnealingLR, Optimizer, RMSprop, StepLR
 from dlbasics.training import (
     DivergenceError,
     History,
@@ -100,13 +101,13 @@ __all__ = [
     # neuron
     "Neuron", "Perceptron",
     # layers and networks
-    "Dense", "Rescale", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
+    "Layer", "Dense", "Rescale", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
     "init_weights", "Sequential", "mlp", "save", "load",
     # losses
     "mse", "rmse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "binary_cross_entropy_from_sigmoid", "cross_entropy_from_softmax", "kl_divergence",
     # optimizers and training
-    "SGD", "RMSprop", "Adam", "StepLR", "CosineAnnealingLR",
+    "Optimizer", "SGD", "RMSprop", "Adam", "StepLR", "CosineAnnealingLR",
     "train_step", "fit", "evaluate", "accuracy", "History", "TrainingState", "DivergenceError",
     # gradient checking
     "check_layer", "check_loss", "check_model", "GradCheckResult",

@@ -137,7 +137,19 @@ INITIALIZERS: dict[str, Callable[[int, int, np.random.Generator], Array]] = {
 
 
 class Layer:
-    """Base class: a layer without parameters that passes its input through."""
+    """Base class of every layer, the library's and a learner's own.
+
+    A layer of one's own subclasses it and writes, as :class:`Dense` does:
+
+    * ``forward(X)`` → the output for the batch ``X``, keeping what backward needs;
+    * ``backward(dA)`` → ``dX = ∂L/∂X``, after filling its gradient arrays (``dW``, ``db``) in place;
+    * ``named_parameters()`` → ``[("W", W, dW), ("b", b, db)]``: each value with its gradient, the
+      arrays the optimizer updates in place (keep the same arrays: assign into them, ``dW[...] = …``);
+    * ``n_in`` and ``n_out`` (ints), if it changes the width as a dense layer does.
+
+    Such a layer goes into :class:`~dlbasics.network.Sequential` (or in place of one of
+    ``dl.mlp``'s layers) and trains with :func:`~dlbasics.training.fit` like the library's own.
+    """
 
     #: short name shown in summaries and error messages
     name: str = "layer"
@@ -169,8 +181,9 @@ class Layer:
         return []
 
     def output_size(self, n_in: int) -> int:
-        """Width of the output for an input of width ``n_in``."""
-        return n_in
+        """Width of the output for an input of width ``n_in`` (``n_out``, if the layer has one)."""
+        n_out = getattr(self, "n_out", None)
+        return n_out if isinstance(n_out, int) and not isinstance(n_out, bool) else n_in
 
     def config(self) -> dict[str, Any]:
         """What is needed to rebuild the layer (saved next to the weights)."""

@@ -78,6 +78,14 @@ _OUTPUT_KIND = {"regression": "linear", "logits": "logits", "binary_logits": "bi
                 "sigmoid": "sigmoid", "softmax": "softmax"}
 
 
+def _sets_width(layer: Layer) -> bool:
+    """Dense, or a layer of one's own that says its widths (int ``n_in`` and ``n_out``)."""
+    if isinstance(layer, Dense):
+        return True
+    n_in, n_out = getattr(layer, "n_in", None), getattr(layer, "n_out", None)
+    return isinstance(n_in, int) and isinstance(n_out, int) and not isinstance(n_in, bool)
+
+
 def _head_name(head: Any, who: str) -> str:
     """``head`` if it is one of :data:`HEADS`, else a TypeError or ValueError naming them."""
     if not isinstance(head, str):
@@ -167,9 +175,12 @@ class Sequential:
     def _name_layers(self) -> None:
         counts: dict[str, int] = {}
         for layer in self.layers:
+            own = layer.name == Layer.name  # a layer of one's own that kept the base class's name
+            if own:
+                layer.name = type(layer).__name__.lower()
             base = layer.name.rstrip("0123456789") or "layer"
             counts[base] = counts.get(base, 0) + 1
-            if layer.name == type(layer).name or layer.name == getattr(layer, "activation", None):
+            if own or layer.name == type(layer).name or layer.name == getattr(layer, "activation", None):
                 layer.name = f"{base}{counts[base]}"
 
     def _check_widths(self) -> None:
@@ -185,21 +196,26 @@ class Sequential:
         return ValueError(f"Sequential: the network {self!r} has no Dense layer, so its {what} "
                           "is not defined; a network needs at least one Dense layer")
 
+    def _sized_layers(self) -> list[Layer]:
+        """The layers that set a width: Dense, and any layer of one's own with int ``n_in`` and
+        ``n_out`` (a learner's dense layer stands in for the library's this way)."""
+        return [layer for layer in self.layers if _sets_width(layer)]
+
     @property
     def n_in(self) -> int:
         """Input width expected by the first dense layer."""
-        for layer in self.layers:
-            if isinstance(layer, Dense):
-                return layer.n_in
-        raise self._no_dense("input width")
+        sized = self._sized_layers()
+        if not sized:
+            raise self._no_dense("input width")
+        return int(sized[0].n_in)  # type: ignore[attr-defined]
 
     @property
     def n_out(self) -> int:
         """Output width of the last dense layer."""
-        for layer in reversed(self.layers):
-            if isinstance(layer, Dense):
-                return layer.n_out
-        raise self._no_dense("output width")
+        sized = self._sized_layers()
+        if not sized:
+            raise self._no_dense("output width")
+        return int(sized[-1].n_out)  # type: ignore[attr-defined]
 
     @property
     def dense_layers(self) -> list[Dense]:
@@ -209,10 +225,10 @@ class Sequential:
     @property
     def dtype(self) -> np.dtype[Any]:
         """Floating dtype of the parameters."""
-        dense = self.dense_layers
-        if not dense:
+        params = self.parameters()
+        if not params:
             raise self._no_dense("dtype")
-        return dense[0].W.dtype
+        return params[0][0].dtype
 
     @property
     def n_params(self) -> int:
@@ -259,11 +275,11 @@ class Sequential:
         if X.ndim == 1 and X.shape[0] == self.n_in:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.n_in:
-            first = self.dense_layers[0]
+            first: Any = self._sized_layers()[0]
             raise ValueError(
                 f"{what}: expected shape (N, {self.n_in}) — one row per sample, "
                 f"{self.n_in} features for the first layer '{first.name}' "
-                f"(Dense {first.n_in}->{first.n_out}) — got {X.shape}"
+                f"({type(first).__name__} {first.n_in}->{first.n_out}) — got {X.shape}"
             )
         if X.dtype.kind not in "biuf":
             raise TypeError(f"{what}: expected real numbers, got dtype {X.dtype}")

@@ -14,6 +14,7 @@ from helpers import TOL, numeric_grad, rel_error
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import dlbasics as dl
 from dlbasics.layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from dlbasics.losses import binary_cross_entropy_from_sigmoid, cross_entropy_from_softmax, get_loss
 from dlbasics.network import Sequential, load, mlp, save
@@ -473,3 +474,45 @@ def test_reuse_keyword_is_deprecated_but_still_works():
     np.testing.assert_array_equal(out, expected)
     with pytest.warns(DeprecationWarning, match=r"reusing_buffers"):
         net.backward(np.ones_like(expected), reuse=True)
+
+
+class OwnDense(dl.Layer):
+    """A dense layer written from scratch, as a learner would: the Layer protocol only."""
+
+    def __init__(self, n_in: int, n_out: int, rng: int = 0) -> None:
+        super().__init__()
+        self.n_in, self.n_out = n_in, n_out
+        self.W = np.random.default_rng(rng).standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)
+        self.b = np.zeros(n_out)
+        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        self.X = X
+        return X @ self.W + self.b
+
+    def backward(self, dZ: np.ndarray, *, input_grad: bool = True) -> np.ndarray:
+        self.dW[...] = self.X.T @ dZ
+        self.db[...] = dZ.sum(axis=0)
+        return dZ @ self.W.T
+
+    def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        return [("W", self.W, self.dW), ("b", self.b, self.db)]
+
+
+def test_a_layer_of_ones_own_stands_in_for_dense():
+    X, y = dl.make_spirals(60, classes=3, rng=0)
+    ref = dl.mlp([2, 8, 3], rng=0, dtype="float64")
+    own = dl.mlp([2, 8, 3], rng=0, dtype="float64")
+    mine = OwnDense(2, 8)
+    mine.W[...], mine.b[...] = ref.dense_layers[0].W, ref.dense_layers[0].b
+    own.layers[0] = mine
+    own = dl.Sequential(own.layers)
+    assert (own.n_in, own.n_out, own.n_params) == (2, 3, ref.n_params)
+    assert "ownd" in own.summary() and "(N, 8)" in own.summary()
+    np.testing.assert_allclose(own.forward(X), ref.forward(X), rtol=1e-12)
+    assert dl.check_model(own, X[:6], y[:6]).max_rel_error < 1e-6
+    for net in (ref, own):
+        dl.fit(net, X, y, optimizer=dl.SGD(net.parameters(), lr=0.1), epochs=3, batch_size=20, rng=0)
+    np.testing.assert_allclose(mine.W, ref.dense_layers[0].W, rtol=1e-10)
+    with pytest.raises(ValueError, match=r"expected shape \(N, 2\).*'ownd\w*' \(OwnDense 2->8\)"):
+        own.predict(np.zeros((3, 5)))
