@@ -19,6 +19,11 @@ Command line::
 
 builds ``student/`` from ``course/``. Notebooks are read and written as plain JSON, so this
 needs nothing beyond the standard library.
+
+This module is a tool for instructors, not something the course's learners import. It ships
+inside the package, as public and stable as the rest of the API, so that the command above works
+from an installed ``dlbasics`` without a clone of the repository. The autograding tool
+``tools/make_nbgrader.py`` (in the repository) reads the same ``solution`` tags.
 """
 
 from __future__ import annotations
