@@ -12,6 +12,8 @@ optimizer race), and diagnoses what is off without showing the right values:
   factor N, which entries).
 * :func:`fd_gradient` is the finite-difference gradient the learner's backward pass is compared
   with (``dW[3, 1]`` named as the worst entry): the same check :mod:`dlbasics.gradcheck` runs.
+* :func:`use` is what the cells after an exercise call: the learner's piece if its check passes,
+  otherwise the library's (with a note), so the notebook runs on either way.
 
 Examples
 --------
@@ -32,22 +34,37 @@ False
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dlbasics.exercises._common import check_array, not_done, tally, wrong
+from dlbasics.exercises._common import _recording, check_array, not_done, tally, wrong
 
-__all__ = ["run", "check_output", "fd_gradient"]
+__all__ = ["run", "check_output", "fd_gradient", "use"]
+
+T = TypeVar("T")
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # dlbasics/
+_NUMPY = Path(np.__file__).resolve().parent
+
+
+def _learners(filename: str) -> bool:
+    """Whether a traceback frame is the learner's code (not dlbasics', NumPy's or the stdlib's)."""
+    try:
+        path = Path(filename).resolve()
+    except (OSError, ValueError):
+        return True
+    return not (path.is_relative_to(_PACKAGE) or path.is_relative_to(_NUMPY)
+                or path.is_relative_to(Path(traceback.__file__).resolve().parent))
 
 
 def _where(exc: BaseException) -> str:
-    """The learner's line that raised ``exc`` (the last frame outside dlbasics and NumPy)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if "dlbasics" not in f.filename.replace("\\", "/").split("/")[-2:-1]
-              and "numpy" not in f.filename]
+    """The learner's line that raised ``exc`` (the last frame of the learner's own code)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _learners(f.filename)]
     if not frames or not frames[-1].line:
         return ""
     return f" in the line `{frames[-1].line.strip()}`"
@@ -89,3 +106,52 @@ def fd_gradient(f: Callable[[], float], x: NDArray[np.float64], h: float = 1e-6)
     from dlbasics.gradcheck import numerical_gradient
 
     return numerical_gradient(f, x, h)
+
+
+def use(name: str, mine: Any, library: T, check: Callable[[Any], Any]) -> Any:
+    """The learner's ``mine`` if ``check(mine)`` passes, else ``library`` (with a printed note).
+
+    What the cells after a build-it-yourself exercise call, so that they run the learner's code
+    when it is right and still run (on the library's version) while it is not done or not right.
+    The check runs silently: its verdict is recorded, not printed (the exercise cell has already
+    shown it); only the fallback is announced.
+
+    Parameters
+    ----------
+    name : str
+        What the piece is called in the note, e.g. ``"sigmoid"``.
+    mine : Any
+        The learner's function or class (``...``/``None`` while not done).
+    library : Any
+        The library's version, used until ``mine`` passes.
+    check : callable
+        The exercise's check, ``check(mine)``: all its verdicts must be ✅.
+
+    Returns
+    -------
+    ``mine`` or ``library``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def check_double(fn):
+    ...     ok, out = run("double", fn, np.arange(3.0))
+    ...     if ok:
+    ...         check_output("double(x)", out, 2 * np.arange(3.0))
+    >>> def mine(x):
+    ...     return x + x
+    >>> use("double", mine, lambda x: 2 * x, check_double) is mine
+    True
+    >>> def mine(x):
+    ...     ...
+    >>> f = use("double", mine, lambda x: 2 * x, check_double)
+    ⏳ using the library's double until yours passes its check
+    >>> f(np.arange(3.0))
+    array([0., 2., 4.])
+    """
+    with _recording() as verdicts:
+        check(mine)
+    if verdicts and all(passed for passed, _ in verdicts):
+        return mine
+    print(f"⏳ using the library's {name} until yours passes its check")
+    return library

@@ -131,6 +131,9 @@ def ask(qs: Mapping[str, Question], name: Any, answer: Any) -> None:
     >>> ask(qs, "corners", "b")
     ✅ question corners: correct. two lines can cut out the middle band
     """
+    if is_blank(name):
+        not_done("question")
+        return
     if name not in qs:
         raise ValueError(f"check_question: no question {name!r} here; the questions are {', '.join(qs)}")
     qs[name].check(f"question {name}", answer)
