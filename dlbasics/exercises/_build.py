@@ -34,8 +34,8 @@ False
 from __future__ import annotations
 
 import traceback
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
