@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 
 from dlbasics._typing import FloatArray as Array
+from dlbasics.activations import relu
+from dlbasics.exercises._build import run, use
 from dlbasics.exercises._common import (
     as_array,
     check_array,
@@ -35,9 +37,13 @@ from dlbasics.exercises._common import (
     show_hint,
     wrong,
 )
+from dlbasics.exercises._quiz import Choice, ask, questions
+from dlbasics.layers import Dense, Layer, init_weights
+from dlbasics.network import Sequential, mlp
 
 __all__ = ["PARAMS_SIZES", "check_n_params", "forward_problem", "check_forward", "check_xor_network",
-           "HE_N_IN", "check_he_std", "hint"]
+           "HE_N_IN", "check_he_std", "check_dense_layer", "check_he_init", "library_he_init",
+           "with_layers", "check_question", "use", "hint"]
 
 
 #: exercise 1: count the parameters of ``dl.mlp([2, 8, 8, 3])``
@@ -59,7 +65,8 @@ def hint(exercise: str | None = None, level: int | None = None) -> None:
     ----------
     exercise : str, optional
         The exercise, named as its check without ``check_``: ``"n_params"``, ``"forward"``,
-        ``"xor_network"`` or ``"he_std"``.
+        ``"xor_network"``, ``"he_std"``, the pieces of one's own ``"dense_layer"`` and
+        ``"he_init"``, or ``"question"`` (the self-check questions).
     level : int, optional
         Print this hint (1 is the first) again instead of the next one.
 
@@ -221,3 +228,283 @@ def check_he_std(answer: Any) -> None:
                                   "normal version has variance 2 / n_in"),
         (lambda value: value <= 0, "a standard deviation is never zero or negative"),
     ], pointer="He's variance is 2 / n_in, and the standard deviation is the square root of the variance")
+
+
+
+# -- build it yourself: a dense layer of one's own, and He initialisation ----------------------------
+
+
+def with_layers(model: Sequential, layer_class: Any) -> Sequential:
+    """A copy of ``model`` whose Dense layers are ``layer_class(n_in, n_out)`` holding copies of
+    the same weights: the learner's layer in every place the library's had.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbasics.network import mlp
+    >>> from dlbasics.layers import Dense
+    >>> net = mlp([3, 4, 1], rng=0)
+    >>> X = np.ones((2, 3), dtype=np.float32)
+    >>> bool(np.allclose(with_layers(net, Dense).forward(X), net.forward(X)))
+    True
+    """
+    layers: list[Layer] = []
+    for layer in model.layers:
+        if isinstance(layer, Dense):
+            mine = layer_class(layer.n_in, layer.n_out)
+            mine.W, mine.b = layer.W.copy(), layer.b.copy()
+            layers.append(mine)
+        else:
+            layers.append(layer)
+    return Sequential(layers)
+
+
+def _layer_problem() -> tuple[Sequential, Array]:
+    """The network of section 3 with a non-square and a square layer, and a float32 batch."""
+    net = mlp([3, 4, 4, 1], output="sigmoid", init="uniform", rng=0)
+    X = np.random.default_rng(11).normal(size=(50, 3)).astype(np.float32)  # (50, 3)
+    for dense in net.dense_layers:
+        dense.b[:] = np.random.default_rng(12).uniform(-1, 1, size=dense.n_out)  # biases that matter
+    return net, X
+
+
+@hints("forward(X) computes Z = X @ W + b for the whole batch: X is (N, n_in), self.W is "
+       "(n_in, n_out), self.b is (n_out,), and Z is (N, n_out).",
+       "The layer computes Z only: the activation is the next layer of the network (dl.mlp puts a "
+       "ReLU or a sigmoid after each Dense).",
+       "Use self.W and self.b, the arrays the layer holds (the check puts the library's weights "
+       "there), not global variables.")
+def check_dense_layer(cls: Any) -> None:
+    """Build it yourself: a dense layer ``cls(n_in, n_out)`` with ``forward(X) = X @ W + b``.
+
+    The layer must subclass ``dl.Layer``, set ``n_in``, ``n_out``, ``W (n_in, n_out)`` and
+    ``b (n_out,)``. It gets the weights of the section-3 network ``dl.mlp([3, 4, 4, 1])``;
+    first one layer alone is compared (slips named: the bias, a transposed W, an activation
+    inside the layer, the dtype), then the whole network with the learner's layer in each of
+    its three Dense places against the library's network.
+    """
+    name = "dense layer"
+    ok, layer = run(name, cls, 3, 4)
+    if not ok:
+        return
+    if not isinstance(layer, Layer):
+        wrong(name, f"{type(layer).__name__} must subclass dl.Layer (class MyDense(dl.Layer): …) so that "
+                    "a network can use it")
+        return
+    if (getattr(layer, "n_in", None), getattr(layer, "n_out", None)) != (3, 4):
+        wrong(name, "MyDense(3, 4) must set self.n_in = 3 and self.n_out = 4: the network reads its widths "
+                    "from them")
+        return
+    W = getattr(layer, "W", None)
+    if W is not None and np.shape(W) != (3, 4):
+        hint = (": that is PyTorch's layout (n_out, n_in); here W is (n_in, n_out), column j feeding unit j"
+                if np.shape(W) == (4, 3) else "")
+        wrong(name, f"MyDense(3, 4).W should have shape (3, 4), got {np.shape(W)}{hint}")
+        return
+    net, X = _layer_problem()
+    for k, dense in enumerate(net.dense_layers):
+        ok, mine = run(name, cls, dense.n_in, dense.n_out)
+        if not ok:
+            return
+        mine.W, mine.b = dense.W.copy(), dense.b.copy()
+        A = X if k == 0 else np.abs(X[:, :1]) * np.ones((1, dense.n_in), dtype=np.float32)  # (50, n_in)
+        ok, Z = run(name, mine.forward, A.copy())
+        if not ok:
+            return
+        try:
+            got = np.asarray(Z)
+            got64 = got.astype(np.float64)
+        except (TypeError, ValueError):
+            wrong(name, f"forward should return an array, it returned {type(Z).__name__}")
+            return
+        W64, b64, A64 = dense.W.astype(np.float64), dense.b.astype(np.float64), A.astype(np.float64)
+        expected = A64 @ W64 + b64  # (50, n_out)
+        shape = f"for X of shape {A.shape} and a {dense.n_in} → {dense.n_out} layer"
+        if got.shape != expected.shape:
+            hint = (": transposed — keep one row per sample" if got.shape == expected.shape[::-1] else
+                    ": one row per sample of the whole batch" if got.ndim != 2 else "")
+            wrong(name, f"{shape} forward should return shape {expected.shape}, got {got.shape}{hint}")
+            return
+        if not np.all(np.isfinite(got64)):
+            wrong(name, "forward returned NaN or inf")
+            return
+        if np.allclose(got64, expected, rtol=1e-4, atol=1e-5):
+            if got.dtype != A.dtype:
+                wrong(name, f"the values are right, but float32 in gives {got.dtype} out: a network computes "
+                            "in float32, so keep the dtype of X and W (no float64 arrays mixed in)")
+                return
+            continue
+        slips = [(A64 @ W64, "the bias is missing: Z = X @ W + b"),
+                 (A64 @ W64 - b64, "the bias is added, not subtracted"),
+                 (relu(A64 @ W64 + b64), "that has an activation (ReLU) applied: the Dense layer computes Z "
+                                         "only, and the network's next layer applies the activation"),
+                 (1 / (1 + np.exp(-(A64 @ W64 + b64))),
+                  "that has a sigmoid applied: the Dense layer computes Z only, the activation is the next "
+                  "layer")]
+        if W64.shape[0] == W64.shape[1]:
+            slips.append((A64 @ W64.T + b64, "W is used transposed (X @ W.T): here W is (n_in, n_out), so "
+                                              "Z = X @ W + b"))
+        for value, why in slips:
+            if np.allclose(got64, value, rtol=1e-4, atol=1e-5):
+                wrong(name, why)
+                return
+        check_array(f"{name}: Z", got64, expected, rtol=1e-4, atol=1e-5,
+                    pointer="row i is sample i, column j is unit j: Z[i, j] = X[i] @ W[:, j] + b[j]")
+        return
+    expected_out = net.forward(X)  # (50, 1)
+    X_in = X.copy()
+    try:
+        own = with_layers(net, cls)
+        out = own.forward(X_in)
+    except Exception as exc:  # the learner's layer inside a network
+        wrong(name, f"inside dl.mlp([3, 4, 4, 1]) it raised {type(exc).__name__}: {exc}")
+        return
+    if not np.array_equal(X_in, X):
+        wrong(name, "forward changed the X it was given (in place): compute a new array and leave X as it "
+                    "was — backward will need it")
+        return
+    if not np.allclose(np.asarray(out, dtype=np.float64), expected_out, rtol=1e-4, atol=1e-6):
+        wrong(name, "each layer alone is right, but the network with your layer gives other outputs: does "
+                    "forward use its argument X and the layer's own self.W, self.b?")
+        return
+    correct(name, "In all three places of dl.mlp([3, 4, 4, 1]) your layer gives the library's outputs.")
+
+
+def library_he_init(n_in: int, n_out: int, rng: Any = None) -> Array:
+    """The library's He initialisation: ``dl.layers.init_weights(n_in, n_out, "he", rng)``, float32."""
+    return init_weights(n_in, n_out, "he", rng, np.float32)
+
+
+@hints("He draws every weight from a normal distribution with mean 0 and variance 2 / n_in; "
+       "rng.normal(loc, scale, size) takes the standard deviation as its scale.",
+       "The standard deviation is np.sqrt(2 / n_in) and the shape is (n_in, n_out); draw from the rng you "
+       "are given (not np.random), so that a seed gives the same network every time.",
+       "rng.normal returns float64: end with .astype(np.float32), the dtype a network computes in.")
+def check_he_init(fn: Any) -> None:
+    """Build it yourself: ``he_init(n_in, n_out, rng)`` → W of shape (n_in, n_out), N(0, 2 / n_in), float32.
+
+    Checked by its statistics on a 784 × 256 draw (mean, spread, shape of the distribution),
+    its shape on a small layer, its dtype, and its use of ``rng`` (the same seed gives the same
+    weights, another seed others).
+    """
+    name = "he_init"
+    n_in, n_out = HE_N_IN, 256
+    ok, W = run(name, fn, n_in, n_out, np.random.default_rng(0))
+    if not ok:
+        return
+    try:
+        W_arr = np.asarray(W)
+        W64 = W_arr.astype(np.float64)
+    except (TypeError, ValueError):
+        wrong(name, f"expected an array of weights, got {type(W).__name__}")
+        return
+    if W64.shape != (n_in, n_out):
+        hint = (": that is PyTorch's layout; here W is (n_in, n_out)" if W64.shape == (n_out, n_in) else "")
+        wrong(name, f"he_init({n_in}, {n_out}, rng) should have shape ({n_in}, {n_out}), "
+                    f"got {W64.shape}{hint}")
+        return
+    if not np.all(np.isfinite(W64)):
+        wrong(name, "the weights contain NaN or inf")
+        return
+    ok, W_small = run(name, fn, 3, 5, np.random.default_rng(1))
+    if not ok:
+        return
+    if np.shape(W_small) != (3, 5):
+        wrong(name, f"he_init(3, 5, rng) should have shape (3, 5), got {np.shape(W_small)}: build the shape "
+                    "from the arguments n_in, n_out")
+        return
+    std, mean = float(W64.std()), float(W64.mean())
+    target = float(np.sqrt(2.0 / n_in))
+    if abs(mean) > 5 * std / np.sqrt(W64.size) + 1e-12 and abs(mean) > 0.1 * target:
+        wrong(name, "the weights are not centred on 0: He draws them with mean 0, as many positive as "
+                    "negative")
+        return
+    if not np.isclose(std, target, rtol=0.02):
+        slips = [(2.0 / n_in, "the scale of rng.normal is the standard deviation, and 2 / n_in is the "
+                              "variance: take its square root"),
+                 (np.sqrt(1.0 / n_in), "that is sqrt(1 / n_in) (LeCun's scale): He doubles the variance for "
+                                       "ReLU, 2 / n_in"),
+                 (np.sqrt(2.0 / n_out), "that uses n_out where He uses n_in, the number of inputs of each "
+                                        "unit"),
+                 (np.sqrt(2.0 / (n_in + n_out)), "that is Xavier's variance 2 / (n_in + n_out), meant for "
+                                                 "tanh; He's is 2 / n_in"),
+                 (1.0, "a standard deviation of 1: the weights still need He's scale, the square root of "
+                       "2 / n_in"),
+                 (np.sqrt(2.0) / n_in, "n_in belongs under the square root too"),
+                 (2.0 / np.sqrt(n_in), "the 2 belongs under the square root too")]
+        for value, why in slips:
+            if np.isclose(std, value, rtol=0.03):
+                wrong(name, why)
+                return
+        wrong(name, f"the spread of the weights is {'too large' if std > target else 'too small'}: He's "
+                    "standard deviation is the square root of 2 / n_in")
+        return
+    kurtosis = float(np.mean((W64 - mean) ** 4) / std**4)
+    if kurtosis < 2.4:
+        wrong(name, "the spread is right, but the weights are uniform (none beyond a fixed limit): He draws "
+                    "from a normal distribution, rng.normal")
+        return
+    ok, W_again = run(name, fn, n_in, n_out, np.random.default_rng(0))
+    ok2, W_other = run(name, fn, n_in, n_out, np.random.default_rng(1)) if ok else (False, None)
+    if not (ok and ok2):
+        return
+    if not np.array_equal(np.asarray(W_again), W_arr):
+        wrong(name, "the same seed gave different weights: draw from the rng you are given (rng.normal), "
+                    "not from np.random, so that a seed reproduces the network")
+        return
+    if np.array_equal(np.asarray(W_other), W_arr):
+        wrong(name, "different seeds gave the same weights: draw from the rng you are given")
+        return
+    if W_arr.dtype != np.float32:
+        wrong(name, f"the weights are right, but {W_arr.dtype}: a network computes in float32, so end with "
+                    ".astype(np.float32)")
+        return
+    correct(name, "Mean 0, He's spread, normal, float32, and reproducible from its rng.")
+
+
+# -- self-check questions ------------------------------------------------------------------------------
+
+QUESTIONS = questions(
+    __name__,
+    layer_shape=Choice(
+        "c",
+        a="(64, 10) is W's shape: one column per unit; the output has one row per sample",
+        b="(10, 64) would be PyTorch's weight matrix, the transpose of W, not the output",
+        c="(N, 64) @ (64, 10) gives one row per sample and one column per unit: (N, 10)",
+        d="(10,) is b's shape, one bias per unit; the output keeps the batch dimension",
+    ),
+    symmetric_init=Choice(
+        "b",
+        a="equal weights do give outputs, the same output in every unit of a layer",
+        b="every unit of a layer computes the same and gets the same correction, so they stay copies of "
+          "each other",
+        c="the loss is defined for any weights; equal weights only make the units identical",
+        d="equal weights do not overflow; the trouble is that every unit stays the same",
+    ),
+    he_why=Choice(
+        "d",
+        a="He's weights are larger than Xavier's, not smaller: the variance is 2 / n_in",
+        b="any initialisation leaves some ReLU units inactive for some inputs; He is about the spread",
+        c="He's variance depends on n_in only, and is not chosen to make training loss zero",
+        d="ReLU zeroes the negative half of z, which halves E[x²]; doubling the variance to 2 / n_in makes "
+          "up for it, so the spread stays the same from layer to layer",
+    ),
+    universal=Choice(
+        "a",
+        a="it promises that good weights exist for enough hidden units — nothing about how many, or "
+          "whether training finds them",
+        b="the theorem says nothing about training: it does not promise that gradient descent finds the "
+          "weights",
+        c="one hidden layer suffices in principle, so depth is not what the theorem requires",
+        d="the theorem is about approximating continuous functions on a bounded region, not about "
+          "generalising to new data",
+    ),
+)
+
+
+@hints("Each question is answered in one section: the matrix product (2), where the weights start (4), "
+       "simple functions composed (5).",
+       "Read the feedback on a wrong letter: it says what that option overlooks.")
+def check_question(name: Any, answer: Any) -> None:
+    """Self-check question ``name`` ("layer_shape", "symmetric_init", "he_why", "universal")."""
+    ask(QUESTIONS, name, answer)
