@@ -5,9 +5,9 @@
 * :func:`neuron_explorer` (02) — sliders for ``w1, w2, b`` and an activation; the neuron's output
   over the input plane as a heat map, with the line where it crosses its threshold.
 
-Both keep one matplotlib figure alive and only update its artists on a change (no new figure
-per slider step), so a redraw costs one PNG render. Labels use Unicode (x₁, Σ, ²) rather than
-``$...$`` mathtext, which matplotlib would re-parse on every redraw.
+Both are :class:`~dlbasics.widgets._common.LiveWidget` s drawing on a
+:class:`~dlbasics.widgets._canvas.Canvas`: on every change the kernel computes the picture's
+arrays (the heat map as RGBA bytes, the lines as coordinates) and the browser paints them.
 """
 
 from __future__ import annotations
@@ -16,19 +16,16 @@ from typing import Any
 
 import ipywidgets as W
 import numpy as np
-from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike
 
 from dlbasics._typing import FloatArray as Array
 from dlbasics.activations import get_activation
 from dlbasics.viz import PALETTE
-from dlbasics.widgets._common import plot_output, redraw, widget_box
+from dlbasics.widgets._canvas import Canvas, Scene, colormap_rgba
+from dlbasics.widgets._common import LiveWidget, WidgetBox
 
 __all__ = ["JOGGING_MINUTES", "JOGGING_KCAL", "squared_error", "weight_slider", "threshold_of",
-           "neuron_explorer", "EXPLORER_ACTIVATIONS"]
+           "neuron_explorer", "EXPLORER_ACTIVATIONS", "WeightSlider", "NeuronExplorer"]
 
 
 #: the jogging log of notebook 01: minutes jogged and kcal burned (fitted weight ≈ 7.55 kcal/min)
@@ -79,8 +76,54 @@ def squared_error(w: ArrayLike, x: ArrayLike, y: ArrayLike) -> Any:
     return float(E) if E.ndim == 0 else E
 
 
+
+
+class WeightSlider(LiveWidget):
+    """State and drawing behind :func:`weight_slider` (see there)."""
+
+    def __init__(self, x: Array, y: Array, weight: float, w_max: float) -> None:
+        super().__init__()
+        self.x, self.y, self.w_max = x, y, float(w_max)
+        self.w_star = float(x @ y / (x @ x))  # least-squares slope through the origin
+        self.ws = np.linspace(0.0, w_max, 301)
+        self.E_curve = squared_error(self.ws, x, y)  # (301,)
+        self.slider = W.FloatSlider(value=weight, min=0.0, max=w_max, step=0.05, description="weight w",
+                                    readout_format=".2f", continuous_update=True,
+                                    layout=W.Layout(width="280px"))
+        note = W.HTML(f"<small>Drag the weight until the dashed residuals are short. "
+                      f"The least-squares weight is w* = {self.w_star:.2f} kcal/min.</small>")
+        self.canvas = Canvas(label="data with the line x·w, and the squared error against w")
+        self.watch(self.slider)
+        self.box([self.slider, note], self.canvas, vertical=True)  # the wide plot gets the full width
+        self.refresh()
+
+    def update(self) -> None:
+        w = float(self.slider.value)
+        x, y = self.x, self.y
+        pred = x * w  # (N,)
+        self.E = float(((pred - y) ** 2).sum())
+        scene = Scene(940, 350)
+        x_end = float(x.max() * 1.1)
+        fit = scene.panel((70, 30, 360, 260), xlim=(0, x_end), ylim=(0, y.max() * 1.6),
+                          xlabel="minutes jogged x", ylabel="kcal burned y",
+                          title=f"w = {w:.2f} kcal/min: total squared error E(w) = {self.E:,.0f}")
+        fit.segments(np.column_stack([x, y, x, pred]), color=PALETTE[5], width=1.5, dash=(5, 3),
+                     label="residual xw − y")
+        fit.line([0.0, x_end], [0.0, x_end * w], color=PALETTE[1], width=2, label="prediction x·w")
+        fit.points(x, y, color=PALETTE[0], size=8, label="measured")
+        top = float(self.E_curve.max())
+        err = scene.panel((570, 30, 360, 260), xlim=(0, self.w_max), ylim=(-0.03 * top, top * 1.4),
+                          xlabel="weight w (kcal per minute)", ylabel="E(w) = Σᵢ (xᵢ w − yᵢ)²",
+                          title="squared error vs weight")
+        err.line(self.ws, self.E_curve, color=PALETTE[0], label="squared error E(w)")
+        err.line([self.w_star] * 2, [-top, 2 * top], color=PALETTE[2], dash=(2, 3),
+                 label=f"least squares w* = {self.w_star:.2f}")
+        err.points([w], [self.E], color=PALETTE[1], size=11, label="current w")
+        self.canvas.show(scene)
+
+
 def weight_slider(minutes: ArrayLike | None = None, kcal: ArrayLike | None = None, *,
-                  weight: float = 5.0, w_max: float = 15.0) -> W.Box:
+                  weight: float = 5.0, w_max: float = 15.0) -> WidgetBox:
     """Fit ``kcal = minutes × w`` by eye (notebook 01).
 
     A slider sets the weight ``w``. Left: the data, the line through the origin with slope
@@ -99,62 +142,15 @@ def weight_slider(minutes: ArrayLike | None = None, kcal: ArrayLike | None = Non
 
     Returns
     -------
-    ipywidgets.Box
-        The widget (CSS class ``dlbasics-widget``); its plot has the class ``dlbasics-plot``.
+    WidgetBox
+        The widget (CSS class ``dlbasics-widget``; ``.owner`` is its :class:`WeightSlider`); its
+        canvas has the class ``dlbasics-plot``.
     """
     x, y = _as_pairs(JOGGING_MINUTES if minutes is None else minutes,
                      JOGGING_KCAL if kcal is None else kcal)
     if not 0 <= weight <= w_max:
         raise ValueError(f"weight_slider: weight must lie in [0, w_max] = [0, {w_max}], got {weight}")
-    w_star = float(x @ y / (x @ x))  # least-squares slope through the origin
-    ws = np.linspace(0.0, w_max, 301)
-    E_curve = squared_error(ws, x, y)  # (301,)
-
-    fig = Figure(figsize=(10, 3.8))
-    FigureCanvasAgg(fig)  # render with Agg directly (no pyplot: nothing shows up by itself)
-    ax_fit, ax_err = fig.subplots(1, 2)
-    xs = np.array([0.0, x.max() * 1.1])
-    ax_fit.scatter(x, y, color=PALETTE[0], zorder=3, label="measured")
-    (line,) = ax_fit.plot(xs, xs * weight, color=PALETTE[1], lw=2, label="prediction x·w")
-    resid = ax_fit.vlines(x, y, x * weight, colors=PALETTE[5], linestyles="dashed", lw=1.5,
-                          label="residual xw − y")
-    ax_fit.set_xlim(0, xs[1])
-    ax_fit.set_ylim(0, y.max() * 1.6)
-    ax_fit.set_xlabel("minutes jogged x")
-    ax_fit.set_ylabel("kcal burned y")
-    ax_fit.legend(loc="upper left", fontsize="small")
-
-    ax_err.plot(ws, E_curve, color=PALETTE[0], label="squared error E(w)")
-    ax_err.axvline(w_star, color=PALETTE[2], ls=":", lw=1.5, label=f"least squares w* = {w_star:.2f}")
-    (dot,) = ax_err.plot([weight], [squared_error(weight, x, y)], "o", color=PALETTE[1], ms=9,
-                         label="current w", zorder=3)
-    ax_err.set_ylim(-0.03 * E_curve.max(), E_curve.max() * 1.4)  # room for the legend
-    ax_err.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax_err.set_xlabel("weight w (kcal per minute)")
-    ax_err.set_ylabel("E(w) = Σᵢ (xᵢ w − yᵢ)²")
-    ax_err.set_title("squared error vs weight")
-    ax_err.legend(loc="upper left", fontsize="small")
-    fig.tight_layout()
-
-    def draw(w: float) -> Figure:
-        pred = x * w  # (N,)
-        E = float(((pred - y) ** 2).sum())
-        line.set_ydata(xs * w)
-        tops = np.column_stack([x, pred])  # (N, 2)
-        resid.set_segments(np.stack([np.column_stack([x, y]), tops], axis=1))  # (N, 2, 2)
-        dot.set_data([w], [E])
-        ax_fit.set_title(f"w = {w:.2f} kcal/min: total squared error E(w) = {E:,.0f}", fontsize=11)
-        return fig
-
-    slider = W.FloatSlider(value=weight, min=0.0, max=w_max, step=0.05, description="weight w",
-                           readout_format=".2f", continuous_update=True,
-                           layout=W.Layout(width="280px"))
-    note = W.HTML(f"<small>Drag the weight until the dashed residuals are short. "
-                  f"The least-squares weight is w* = {w_star:.2f} kcal/min.</small>")
-    out = plot_output()
-    slider.observe(lambda change: redraw(out, lambda: draw(change["new"])), names="value")
-    redraw(out, lambda: draw(weight))
-    return widget_box([slider, note], out, vertical=True)  # the wide two-panel plot gets the full width
+    return WeightSlider(x, y, weight, w_max).widget
 
 
 def threshold_of(activation: str) -> float:
@@ -188,9 +184,93 @@ def _boundary(w1: float, w2: float, b: float, lim: float) -> tuple[Array, Array]
     return np.empty(0), np.empty(0)
 
 
+def _output_range(name: str, A: Array) -> tuple[float, float]:
+    """Colour scale of the heat map: the activation's range, or the data's where it is unbounded."""
+    if name in ("step", "sigmoid"):
+        return 0.0, 1.0
+    if name == "tanh":
+        return -1.0, 1.0
+    lo, hi = float(A.min()), float(A.max())  # unbounded above: follow the data
+    if hi - lo < 1e-9:
+        lo, hi = (lo, lo + 1.0) if name == "relu" else (lo - 0.5, hi + 0.5)  # ReLU never goes below 0
+    return lo, hi
+
+
+class NeuronExplorer(LiveWidget):
+    """State and drawing behind :func:`neuron_explorer` (see there)."""
+
+    def __init__(self, w1: float, w2: float, b: float, activation: str, points: Array | None,
+                 lim: float, res: int) -> None:
+        super().__init__()
+        self.P, self.lim, self.res = points, float(lim), int(res)
+        grid = np.linspace(-lim, lim, self.res)
+        xx, yy = np.meshgrid(grid, grid)  # (res, res) each
+        self.G = np.column_stack([xx.ravel(), yy.ravel()])  # (res², 2): every grid point as a row
+
+        def slider(desc: str, value: float) -> W.FloatSlider:
+            return W.FloatSlider(value=value, min=-3.0, max=3.0, step=0.05, description=desc,
+                                 readout_format=".2f", continuous_update=True,
+                                 layout=W.Layout(width="280px"))
+
+        self.s1, self.s2, self.sb = slider("w1", w1), slider("w2", w2), slider("b", b)
+        self.dd = W.Dropdown(options=list(EXPLORER_ACTIVATIONS), value=activation, description="activation",
+                             layout=W.Layout(width="280px"))
+        note = W.HTML("<small>The neuron fires on the side of the line the arrow points to.<br>"
+                      "b moves the line without turning it; w1, w2 turn it.</small>")
+        self.canvas = Canvas(label="the neuron's output over the input plane")
+        self.watch(self.s1, self.s2, self.sb, self.dd)
+        self.box([self.s1, self.s2, self.sb, self.dd, note], self.canvas)
+        self.refresh()
+
+    def update(self) -> None:
+        w1, w2, b = float(self.s1.value), float(self.s2.value), float(self.sb.value)
+        act = get_activation(self.dd.value)
+        A = act.f(self.G @ np.array([w1, w2]) + b).reshape(self.res, self.res)  # (res, res) outputs
+        self.A, self.clim = A, _output_range(act.name, A)
+        self.threshold = threshold_of(act.name)
+        self.boundary = _boundary(w1, w2, b, self.lim)
+        scene = Scene(560, 440)
+        self._draw_plane(scene, w1, w2, b, act)
+        self._draw_colorbar(scene, act.name)
+        self.canvas.show(scene)
+
+    def _draw_plane(self, scene: Scene, w1: float, w2: float, b: float, act: Any) -> None:
+        lim = self.lim
+        bx, by = self.boundary
+        where = "w = 0, so the output is the same everywhere" if bx.size == 0 else "arrow = weight vector"
+        ax = scene.panel((60, 30, 370, 370), xlim=(-lim, lim), ylim=(-lim, lim), xlabel="input x₁",
+                         ylabel="input x₂", legend_loc="ll",
+                         title=f"w₁ = {w1:.2f}, w₂ = {w2:.2f}, b = {b:.2f}: {where}")
+        ax.image(colormap_rgba(self.A, "viridis", *self.clim), extent=(-lim, lim, -lim, lim))
+        # white with a black outline stays visible on every colour of the map
+        ax.line(bx, by, color="white", width=2, halo="black", label="threshold: w₁x₁ + w₂x₂ + b = 0")
+        ax.spec["legend"][-1]["color"] = "black"  # a white legend line would not show on white
+        norm2 = w1 * w1 + w2 * w2
+        if norm2 > 1e-12:
+            foot = -b / norm2 * np.array([w1, w2])  # point of the line closest to the origin
+            if np.all(np.abs(foot) < lim):
+                tip = foot + 0.6 / np.sqrt(norm2) * np.array([w1, w2])  # 0.6 long, along w
+                ax.arrow(foot, tip, color="white", width=2, halo="black")
+        if self.P is not None:
+            ax.points(self.P[:, 0], self.P[:, 1], color=PALETTE[5], size=12, marker="x", edge="white",
+                      label="input point(s)")
+            self.point_outputs = act.f(self.P @ np.array([w1, w2]) + b)  # (M,)
+            for (px, py), a in zip(self.P, self.point_outputs, strict=True):
+                ax.text(px, py, f"a = {a:.2f}", color="white", size=11, dx=9, dy=14,
+                        bg="#00000099")
+
+    def _draw_colorbar(self, scene: Scene, name: str) -> None:
+        lo, hi = self.clim
+        bar = scene.panel((460, 30, 18, 370), xlim=(0, 1), ylim=(lo, hi), xticks=False, yaxis="right",
+                          ylabel=f"output a = {name}(w₁x₁ + w₂x₂ + b), threshold {self.threshold:g}")
+        ramp = np.linspace(lo, hi, 128)[:, None]  # (128, 1), bottom to top
+        bar.image(colormap_rgba(ramp, "viridis", lo, hi), extent=(0, 1, lo, hi))
+        bar.line([0, 1], [self.threshold] * 2, color="white", width=3, halo="black")
+
+
 def neuron_explorer(*, w1: float = 1.0, w2: float = -0.5, b: float = 0.0,
                     activation: str = "sigmoid", points: ArrayLike | None = None,
-                    lim: float = 2.0, res: int = 100) -> W.Box:
+                    lim: float = 2.0, res: int = 100) -> WidgetBox:
     """Explore a two-input neuron ``a = f(w1 x1 + w2 x2 + b)`` (notebook 02).
 
     Sliders set ``w1``, ``w2`` and ``b``; a dropdown picks the activation ``f``. The output
@@ -214,98 +294,13 @@ def neuron_explorer(*, w1: float = 1.0, w2: float = -0.5, b: float = 0.0,
 
     Returns
     -------
-    ipywidgets.Box
-        The widget (CSS class ``dlbasics-widget``); its plot has the class ``dlbasics-plot``.
+    WidgetBox
+        The widget (CSS class ``dlbasics-widget``; ``.owner`` is its :class:`NeuronExplorer`); its
+        canvas has the class ``dlbasics-plot``.
     """
     name = get_activation(activation).name
     if name not in EXPLORER_ACTIVATIONS:
         raise ValueError(f"neuron_explorer: activation must be one of {list(EXPLORER_ACTIVATIONS)}, "
                          f"got {activation!r}")
     P = None if points is None else np.asarray(points, dtype=np.float64).reshape(-1, 2)  # (M, 2)
-    grid = np.linspace(-lim, lim, int(res))
-    xx, yy = np.meshgrid(grid, grid)  # (res, res) each
-    G = np.column_stack([xx.ravel(), yy.ravel()])  # (res², 2): every grid point as a row
-
-    fig = Figure(figsize=(6.4, 4.8))
-    FigureCanvasAgg(fig)  # render with Agg directly (no pyplot: nothing shows up by itself)
-    ax = fig.subplots()
-    # white with a black outline stays visible on every colour of the map
-    outline = [patheffects.withStroke(linewidth=4, foreground="black")]
-    im = ax.imshow(np.zeros_like(xx), origin="lower", extent=(-lim, lim, -lim, lim), cmap="viridis",
-                   interpolation="nearest", aspect="equal")
-    cbar = fig.colorbar(im, ax=ax)
-    thr_mark = cbar.ax.axhline(0.5, color="white", lw=3, path_effects=outline)  # threshold on the bar
-    (bline,) = ax.plot([], [], color="white", lw=2, label="threshold: w₁x₁ + w₂x₂ + b = 0",
-                       path_effects=outline)
-    arrow: list[Any] = []
-    labels: list[Any] = []
-    if P is not None:
-        ax.scatter(P[:, 0], P[:, 1], s=70, marker="X", color=PALETTE[5], edgecolors="white",
-                           linewidths=1, zorder=4, label="input point(s)")
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
-    ax.set_xlabel("input x₁")
-    ax.set_ylabel("input x₂")
-    ax.legend(loc="lower left", fontsize="small", framealpha=0.85)
-    fig.tight_layout()
-
-    def draw(w1: float, w2: float, b: float, act_name: str) -> Figure:
-        act = get_activation(act_name)
-        Z = G @ np.array([w1, w2]) + b  # (res²,) weighted sums, one matrix product
-        A = act.f(Z).reshape(xx.shape)  # (res, res) outputs
-        im.set_data(A)
-        if act.name in ("step", "sigmoid"):
-            lo, hi = 0.0, 1.0
-        elif act.name == "tanh":
-            lo, hi = -1.0, 1.0
-        else:  # unbounded above: follow the data (ReLU never goes below 0)
-            lo, hi = float(A.min()), float(A.max())
-            if hi - lo < 1e-9:
-                lo, hi = (lo, lo + 1.0) if act.name == "relu" else (lo - 0.5, hi + 0.5)
-        im.set_clim(lo, hi)
-        thr = threshold_of(act.name)
-        thr_mark.set_ydata([thr, thr])
-        cbar.set_label(f"output a = {act.name}(w₁x₁ + w₂x₂ + b), threshold {thr:g}")
-        bx, by = _boundary(w1, w2, b, lim)
-        bline.set_data(bx, by)
-        for artist in arrow + labels:
-            artist.remove()
-        arrow.clear()
-        labels.clear()
-        norm2 = w1 * w1 + w2 * w2
-        if norm2 > 1e-12:
-            foot = -b / norm2 * np.array([w1, w2])  # point of the line closest to the origin
-            if np.all(np.abs(foot) < lim):
-                tip = foot + 0.6 / np.sqrt(norm2) * np.array([w1, w2])  # 0.6 long, along w
-                arrow.append(ax.annotate("", xy=(tip[0], tip[1]), xytext=(foot[0], foot[1]),
-                                         arrowprops={"arrowstyle": "-|>", "color": "white", "lw": 2,
-                                                     "path_effects": outline}))
-        if P is not None:
-            out = act.f(P @ np.array([w1, w2]) + b)  # (M,)
-            for (px, py), a in zip(P, out, strict=True):
-                labels.append(ax.annotate(f"a = {a:.2f}", (px, py), xytext=(8, -16),
-                                          textcoords="offset points", color="white", fontsize=9,
-                                          bbox={"boxstyle": "round,pad=0.2", "fc": "black", "alpha": 0.6}))
-        where = "w = 0, so the output is the same everywhere" if bx.size == 0 else "arrow = weight vector"
-        ax.set_title(f"w₁ = {w1:.2f}, w₂ = {w2:.2f}, b = {b:.2f}: {where}", fontsize=10)
-        return fig
-
-    def slider(desc: str, value: float) -> W.FloatSlider:
-        return W.FloatSlider(value=value, min=-3.0, max=3.0, step=0.05, description=desc,
-                             readout_format=".2f", continuous_update=True,
-                             layout=W.Layout(width="280px"))
-
-    s1, s2, sb = slider("w1", w1), slider("w2", w2), slider("b", b)
-    dd = W.Dropdown(options=list(EXPLORER_ACTIVATIONS), value=name, description="activation",
-                    layout=W.Layout(width="280px"))
-    note = W.HTML("<small>The neuron fires on the side of the line the arrow points to.<br>"
-                  "b moves the line without turning it; w1, w2 turn it.</small>")
-    out = plot_output()
-
-    def update(_: Any = None) -> None:
-        redraw(out, lambda: draw(s1.value, s2.value, sb.value, dd.value))
-
-    for control in (s1, s2, sb, dd):
-        control.observe(update, names="value")
-    update()
-    return widget_box([s1, s2, sb, dd, note], out)
+    return NeuronExplorer(w1, w2, b, name, P, lim, res).widget

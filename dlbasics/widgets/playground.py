@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
@@ -20,19 +20,19 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FormatStrFormatter, NullFormatter
 from numpy.typing import ArrayLike
 
 from dlbasics._typing import Array
 from dlbasics.datasets import make_dataset
 from dlbasics.network import Sequential, mlp
 from dlbasics.optimizers import Adam
-from dlbasics.training import TrainingState, accuracy, evaluate, fit
+from dlbasics.training import accuracy, evaluate, train_step
 from dlbasics.viz import PALETTE, grid_points, plot_data
-from dlbasics.widgets._common import plot_output, show_figure, widget_box
+from dlbasics.widgets._canvas import Canvas, Scene, colormap_rgba
+from dlbasics.widgets._common import LiveWidget, Ticker, WidgetBox
 
 __all__ = ["draw_network", "plot_hidden_lines", "plot_hidden_units", "plot_probabilities", "mlp_playground",
-           "Playground"]
+           "Playground", "FEATURES", "feature_matrix"]
 
 
 #: edge colours: positive weights blue, negative vermillion (Okabe–Ito, colour-blind safe)
@@ -326,230 +326,502 @@ def plot_hidden_units(model: Sequential, X: ArrayLike, y: ArrayLike, *, res: int
     return fig
 
 
-class Playground:
-    """State and callbacks behind :func:`mlp_playground` (see there).
+# -- the playground ------------------------------------------------------------------------------
+#: input features the network can be given, computed from the point's coordinates (x₁, x₂)
+FEATURES: dict[str, Callable[[Array, Array], Array]] = {
+    "x₁": lambda a, b: a,
+    "x₂": lambda a, b: b,
+    "x₁²": lambda a, b: a * a,
+    "x₂²": lambda a, b: b * b,
+    "x₁x₂": lambda a, b: a * b,
+    "sin πx₁": lambda a, b: np.sin(np.pi * a),  # π: the data spans about [-1.5, 1.5], not [-6, 6]
+    "sin πx₂": lambda a, b: np.sin(np.pi * b),
+}
+L2_CHOICES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1)
+MAX_LAYERS = 4
+GRID = 64  # the output picture is GRID × GRID network outputs; each unit's is every other one
+
+
+def feature_matrix(X: ArrayLike, names: Sequence[str]) -> Array:
+    """The inputs the network sees: one column per chosen feature of ``X`` (shape (N, 2)).
+
+    >>> feature_matrix([[1.0, 2.0]], ["x₁", "x₁x₂", "x₂²"])
+    array([[1., 2., 4.]])
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"feature_matrix: expected points of shape (N, 2), got {X.shape}")
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown or not names:
+        raise ValueError(f"feature_matrix: choose at least one of {list(FEATURES)}, got {list(names)}")
+    return np.column_stack([FEATURES[n](X[:, 0], X[:, 1]) for n in names])
+
+
+def _layer_outputs(model: Sequential, F: Array) -> list[Array]:
+    """The output of every layer of units (each hidden layer after its activation, then the
+    network's output) for the inputs ``F``, by each layer's own ``forward``."""
+    outs: list[Array] = []
+    A = F
+    for layer in model.layers:
+        A = layer.forward(A)
+        if hasattr(layer, "W"):
+            outs.append(A)
+        else:
+            outs[-1] = A
+    return outs
+
+
+class _Controls:
+    """The playground's controls, grouped as on TensorFlow Playground: data, features, network,
+    training. Every one has a label and works from the keyboard."""
+
+    def __init__(self, dataset: str, hidden: Sequence[int], activation: str, lr: float) -> None:
+        style = {"description_width": "115px"}
+
+        def wide() -> W.Layout:  # one Layout per control: hiding one must not hide the others
+            return W.Layout(width="270px")
+
+        def slider(cls: Any, desc: str, **kw: Any) -> Any:
+            return cls(description=desc, style=style, layout=wide(), continuous_update=True, **kw)
+
+        self.dataset = W.Dropdown(options=list(PLAYGROUND_DATASETS), value=dataset, description="data",
+                                  style=style, layout=wide())
+        self.noise = slider(W.FloatSlider, "noise", value=0.1, min=0.0, max=0.5, step=0.05)
+        self.train_pct = slider(W.IntSlider, "training data %", value=50, min=10, max=90, step=10)
+        self.batch = slider(W.IntSlider, "batch size", value=10, min=1, max=64)
+        self.regenerate = W.Button(description="new data", icon="random", layout=W.Layout(width="120px"))
+        self.features = [W.ToggleButton(value=n in ("x₁", "x₂"), description=n, tooltip=f"input feature {n}",
+                                        layout=W.Layout(width="80px")) for n in FEATURES]
+        self.n_layers = slider(W.IntSlider, "hidden layers", value=len(hidden), min=0, max=MAX_LAYERS)
+        sizes = list(hidden) + [4] * (MAX_LAYERS - len(hidden))
+        self.neurons = [slider(W.IntSlider, f"layer {i + 1} neurons", value=sizes[i], min=1, max=8)
+                        for i in range(MAX_LAYERS)]
+        self.activation = W.Dropdown(options=list(PLAYGROUND_ACTIVATIONS), value=activation,
+                                     description="activation", style=style, layout=wide())
+        self.lr = slider(W.FloatLogSlider, "learning rate", value=lr, base=10, min=-3, max=0, step=0.1,
+                         readout_format=".3f")
+        self.l2 = W.Dropdown(options=[(f"{v:g}", v) for v in L2_CHOICES], value=0.0,
+                             description="L2 (λ)", style=style, layout=wide())
+        self.play = W.ToggleButton(value=False, description="Play", icon="play", button_style="primary",
+                                   tooltip="train continuously / pause", layout=W.Layout(width="88px"))
+        self.step = W.Button(description="Step", icon="step-forward", tooltip="train one epoch",
+                             layout=W.Layout(width="88px"))
+        self.reset = W.Button(description="Reset", icon="refresh", tooltip="new random weights",
+                              layout=W.Layout(width="88px"))
+        self.status = W.HTML()
+
+    def panel(self) -> W.Widget:
+        """The controls in four labelled columns above the picture."""
+        def column(title: str, *items: W.Widget) -> W.VBox:
+            return W.VBox([W.HTML(f"<b>{title}</b>"), *items], layout=W.Layout(margin="0 12px 0 0"))
+
+        feats = W.GridBox(self.features, layout=W.Layout(grid_template_columns="repeat(3, 84px)"))
+        return W.HBox([
+            column("data", self.dataset, self.noise, self.train_pct, self.batch, self.regenerate),
+            column("features", feats),
+            column("network", self.n_layers, *self.neurons, self.activation),
+            column("training", self.lr, self.l2, W.HBox([self.play, self.step, self.reset]), self.status),
+        ], layout=W.Layout(flex_flow="row wrap"))
+
+    @property
+    def hidden(self) -> list[int]:
+        return [s.value for s in self.neurons[: self.n_layers.value]]
+
+    @property
+    def chosen(self) -> list[str]:
+        return [t.description for t in self.features if t.value]
+
+
+class Playground(LiveWidget):
+    """State, training loop and drawing behind :func:`mlp_playground` (see there).
 
     Attributes
     ----------
     model : Sequential
-        The network being trained.
+        The network being trained (its inputs: the chosen features).
     optimizer : Adam
-    losses : list of float
-        Training loss after every step so far (full batch: one step per epoch).
-    widget : ipywidgets.Box
+    epoch, steps : int
+        Epochs and optimizer steps since the last reset.
+    history : dict
+        ``"train"`` and ``"test"``: the loss on each split at epoch 0, 1, 2, ...
+    ticker : Ticker
+        Trains one epoch and redraws per frame while Play is on.
+    widget : WidgetBox
     """
 
     def __init__(self, dataset: str = "xor", hidden: Sequence[int] = (4,), activation: str = "tanh",
                  lr: float = 0.03, *, n: int = 200, epochs_per_click: int = 200, frames: int = 4,
                  rng: int = 0) -> None:
-        if dataset not in PLAYGROUND_DATASETS:
-            raise ValueError(f"mlp_playground: dataset must be one of {PLAYGROUND_DATASETS}, "
-                             f"got {dataset!r}")
-        if activation not in PLAYGROUND_ACTIVATIONS:
-            raise ValueError(f"mlp_playground: activation must be one of {PLAYGROUND_ACTIVATIONS}, "
-                             f"got {activation!r}")
-        hidden = [int(h) for h in hidden]
-        if not 1 <= len(hidden) <= 2 or not 1 <= hidden[0] <= 8 or (len(hidden) == 2
-                                                                     and not 0 <= hidden[1] <= 8):
-            raise ValueError(f"mlp_playground: hidden must be 1 or 2 layer sizes, each 1 to 8, "
-                             f"got {hidden}")
-        if int(epochs_per_click) < 1 or int(frames) < 1:
-            raise ValueError("mlp_playground: epochs_per_click and frames must be >= 1")
+        super().__init__()
+        hidden = _check_arguments(dataset, hidden, activation, epochs_per_click, frames)
         self.n, self.seed, self.epochs_per_click = int(n), int(rng), int(epochs_per_click)
         self.every = max(1, self.epochs_per_click // int(frames))
-        self._init_seed = self.seed
-
-        wide = W.Layout(width="290px")
-        style = {"description_width": "110px"}
-        self.units1 = W.IntSlider(value=hidden[0], min=1, max=8, description="hidden layer 1",
-                                  style=style, layout=wide)
-        self.units2 = W.IntSlider(value=hidden[1] if len(hidden) > 1 else 0, min=0, max=8,
-                                  description="hidden layer 2", style=style, layout=wide)
-        self.dataset = W.Dropdown(options=list(PLAYGROUND_DATASETS), value=dataset, description="data",
-                                  style=style, layout=wide)
-        self.activation = W.Dropdown(options=list(PLAYGROUND_ACTIVATIONS), value=activation,
-                                     description="activation", style=style, layout=wide)
-        self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.1, readout_format=".3f",
-                                   description="learning rate", style=style, layout=wide)
-        self.train_button = W.Button(description="Train", icon="play", button_style="primary",
-                                     tooltip=f"train {self.epochs_per_click} more epochs",
-                                     layout=W.Layout(width="142px"))
-        self.reset_button = W.Button(description="Reset", icon="refresh", tooltip="new random weights",
-                                     layout=W.Layout(width="142px"))
-        self.status = W.HTML(layout=wide)
-        note = W.HTML(f"<small>Each click trains {self.epochs_per_click} epochs (Adam, full batch). "
-                      "0 units in layer 2 = one hidden layer.</small>", layout=wide)
-        for control in (self.units1, self.units2, self.activation):
-            control.observe(lambda _: self.reset(), names="value")
-        self.dataset.observe(self._on_dataset, names="value")
-        self.lr.observe(self._on_lr, names="value")
-        self.train_button.on_click(lambda _: self.train())
-        self.reset_button.on_click(lambda _: self.reset(new_seed=True))
-
-        self.fig = Figure(figsize=(10, 3.9), dpi=85)
-        self.ax_data, self.ax_net, self.ax_loss = self.fig.subplots(
-            1, 3, gridspec_kw={"width_ratios": [1.0, 1.15, 0.85]})
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22)
-        self.out = plot_output()
-        controls = [self.dataset, self.units1, self.units2, self.activation, self.lr,
-                    W.HBox([self.train_button, self.reset_button]), self.status, note]
-        self.widget = widget_box(controls, self.out, title="MLP playground")
+        self._init_seed, self._data_seed = self.seed, self.seed
+        self._order = np.random.default_rng(self.seed)  # the order of the training examples
+        self.c = _Controls(dataset, hidden, activation, lr)
+        self.canvas = Canvas(label="the network, its output over the plane, and the loss; "
+                                   "arrow keys pick a unit to show")
+        self.ticker = Ticker(self.tick, fps=20, on_stop=lambda: setattr(self.c.play, "value", False))
+        self._wire()
+        self.box([self.c.panel()], self.canvas, title="MLP playground", vertical=True)
         self.widget.playground = self  # type: ignore[attr-defined]
         self._load_data()
-        self.reset()
+        self._build()
+        self.refresh()
+
+    def _wire(self) -> None:
+        c = self.c
+        for control in (c.dataset, c.noise, c.train_pct):
+            control.observe(lambda _: self._new_data(), names="value")
+        c.regenerate.on_click(lambda _: self._new_data(new_seed=True))
+        for control in (*c.features, c.n_layers, *c.neurons, c.activation):
+            control.observe(lambda _: self._new_network(), names="value")
+        c.reset.on_click(lambda _: self._new_network(new_seed=True))
+        c.lr.observe(lambda ch: setattr(self.optimizer, "lr", float(ch["new"])), names="value")
+        c.l2.observe(lambda ch: setattr(self.optimizer, "weight_decay", float(ch["new"])), names="value")
+        c.play.observe(self._on_play, names="value")
+        c.step.on_click(lambda _: self.step())
+        self.watch(self.canvas, names="hover")
+        self.watch(self.canvas, names="clicked")
 
     # -- state -----------------------------------------------------------------------------
     @property
     def hidden(self) -> list[int]:
-        """Hidden layer sizes from the sliders."""
-        return [self.units1.value] + ([self.units2.value] if self.units2.value else [])
+        """Hidden layer sizes from the controls."""
+        return self.c.hidden
 
     @property
-    def epoch(self) -> int:
-        """Epochs trained since the last reset."""
-        return len(self.losses)
+    def losses(self) -> list[float]:
+        """Training loss after each epoch so far."""
+        return self.history["train"][1:]
 
     def _load_data(self) -> None:
-        self.X, self.y = make_dataset(self.dataset.value, self.n, rng=self.seed)
+        """Data from the controls: a fresh sample, split into training and test points."""
+        name, noise = self.c.dataset.value, float(self.c.noise.value)
+        kwargs = {"spread": max(noise, 0.05) * 2} if name == "blobs" else {"noise": noise}
+        self.X, self.y = make_dataset(name, self.n, rng=self._data_seed, **kwargs)
         self.k = int(self.y.max()) + 1
+        order = np.random.default_rng(self._data_seed).permutation(len(self.y))
+        n_train = max(1, min(len(order) - 1, round(len(order) * self.c.train_pct.value / 100)))
+        self.train_idx, self.test_idx = order[:n_train], order[n_train:]
+        lo, hi = self.X.min(axis=0) - 0.3, self.X.max(axis=0) + 0.3
+        self.extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+        xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
+        xx, yy = np.meshgrid(xs, ys)  # (GRID, GRID) each, row 0 at the bottom
+        self.G = np.column_stack([xx.ravel(), yy.ravel()])  # (GRID², 2)
 
-    def reset(self, new_seed: bool = False) -> None:
-        """Build a fresh network (new random weights when ``new_seed``) and redraw."""
+    def _new_data(self, new_seed: bool = False) -> None:
+        if new_seed:
+            self._data_seed += 1
+        self._load_data()
+        self._build()  # as on TensorFlow Playground: new data, new network
+        self.refresh()
+
+    def _build(self) -> None:
+        """A fresh network for the chosen features and layers, and its optimizer."""
+        binary = self.k == 2
+        self.features = self.c.chosen or ["x₁", "x₂"]
+        self.model = mlp([len(self.features), *self.hidden, 1 if binary else self.k],
+                         activation=self.c.activation.value, output="sigmoid" if binary else None,
+                         rng=self._init_seed)
+        self.optimizer = Adam(self.model.parameters(), lr=self.c.lr.value, weight_decay=self.c.l2.value)
+        self.epoch = self.steps = 0
+        self.diverged = False
+        self._record(reset=True)
+        for i, s in enumerate(self.c.neurons):
+            s.layout.display = "" if i < self.c.n_layers.value else "none"
+
+    def _new_network(self, new_seed: bool = False) -> None:
         if new_seed:
             self._init_seed += 1
-        binary = self.k == 2
-        self.model = mlp([2, *self.hidden, 1 if binary else self.k], activation=self.activation.value,
-                         output="sigmoid" if binary else None, rng=self._init_seed)
-        self.optimizer = Adam(self.model.parameters(), lr=self.lr.value)
-        loss, _ = evaluate(self.model, self.X, self.y)
-        self.losses: list[float] = []
-        self._loss0 = loss
-        self._setup_axes()
-        self.draw()
+        self._build()
+        self.refresh()
 
-    def _on_dataset(self, change: dict[str, Any]) -> None:
-        self._load_data()
-        self.reset()
+    def _record(self, reset: bool = False) -> None:
+        """Append (or, after a reset, start) the loss history on both splits."""
+        F = feature_matrix(self.X, self.features)
+        with np.errstate(all="ignore"):
+            train, _ = evaluate(self.model, F[self.train_idx], self.y[self.train_idx])
+            test, _ = evaluate(self.model, F[self.test_idx], self.y[self.test_idx])
+        if reset:
+            self.history: dict[str, list[float]] = {"train": [], "test": []}
+        self.history["train"].append(float(train))
+        self.history["test"].append(float(test))
 
-    def _on_lr(self, change: dict[str, Any]) -> None:
-        self.optimizer.lr = float(change["new"])
+    # -- training --------------------------------------------------------------------------
+    def train_epoch(self) -> bool:
+        """One epoch of mini-batch Adam over the training points (shuffled); False if it diverged."""
+        F = feature_matrix(self.X[self.train_idx], self.features)  # (N_train, n_features)
+        y = self.y[self.train_idx]
+        B = int(self.c.batch.value)
+        order = self._order.permutation(len(y))
+        for start in range(0, len(y), B):
+            idx = order[start:start + B]
+            loss = train_step(self.model, F[idx], y[idx], "auto", self.optimizer)
+            if not np.isfinite(loss):  # train_step takes no step on a NaN loss
+                self.diverged = True
+                return False
+            self.steps += 1
+        self.epoch += 1
+        self._record()
+        return True
+
+    def step(self) -> None:
+        """Train exactly one epoch and redraw (the Step button)."""
+        self.train_epoch()
+        self.refresh()
+
+    def tick(self) -> bool:
+        """One frame while playing: one epoch, one redraw. False stops the :class:`Ticker`."""
+        if not self.c.play.value:
+            return False
+        ok = self.train_epoch()
+        self.refresh()
+        return ok  # False: the Ticker stops and Play pops out
+
+    def _on_play(self, change: dict[str, Any]) -> None:
+        play = self.c.play
+        play.description, play.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
+        if change["new"]:
+            self.ticker.start()
+        else:
+            self.ticker.stop()
 
     def train(self, epochs: int | None = None) -> None:
-        """Train for ``epochs`` (default ``epochs_per_click``), redrawing every few epochs."""
+        """Train ``epochs`` (default ``epochs_per_click``) right away, redrawing every few epochs."""
         epochs = self.epochs_per_click if epochs is None else int(epochs)
-        done = list(self.losses)
-
-        def frame(state: TrainingState) -> None:
-            if state.event == "step":
-                self.losses = done + state.history.step_loss
-                self.draw()
-
-        try:
-            hist = fit(self.model, self.X, self.y, optimizer=self.optimizer, epochs=epochs,
-                       batch_size=None, rng=self.seed, callbacks=[frame], callback_every=self.every)
-        except FloatingPointError as err:  # DivergenceError: lr too large
-            self._set_status(f"⚠️ {err}")
-            return
-        self.losses = done + hist.step_loss
-        if epochs % self.every:  # the last frame was not drawn yet
-            self.draw()
-
-    def _set_status(self, html: str) -> None:
-        self.status.value = f"<div style='line-height:1.3'>{html}</div>"
+        for e in range(1, epochs + 1):
+            if not self.train_epoch():
+                break
+            if e % self.every == 0:
+                self.refresh()
+        self.refresh()
 
     # -- drawing ---------------------------------------------------------------------------
-    def _setup_axes(self) -> None:
-        """Build the three panels for the current data and architecture."""
-        ax = self.ax_data
-        ax.clear()
-        self._img, self._xx, self._yy, self._P = plot_probabilities(ax, self.model, self.X, res=60)
-        plot_data(ax, self.X, self.y, s=14)
-        ax.set_xlim(self._xx.min(), self._xx.max())
-        ax.set_ylim(self._yy.min(), self._yy.max())
-        self._contour: list[Any] = []
-        self._hidden_artists: list[Any] = []
-        ax.legend(loc="upper right", fontsize="x-small", framealpha=0.8)
+    def shown_unit(self) -> str:
+        """Id of the node whose output the big picture shows: clicked (pinned), else hovered."""
+        return self.canvas.clicked or self.canvas.hover or "out"
 
-        self.ax_net.clear()
-        self._edges = draw_network(self.ax_net, self.model, title="the network (edge width = |weight|)")
+    def update(self) -> None:
+        with np.errstate(all="ignore"):  # a diverged network (NaN weights) is drawn, not warned about
+            self._update()
 
-        ax = self.ax_loss
-        ax.clear()
-        (self._loss_line,) = ax.plot([], [], color=PALETTE[0], marker="o", ms=4, markevery=[-1],
-                                     label="training loss")  # the dot marks the current loss
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain text: faster than mathtext
-        ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss (cross-entropy)")
-        ax.set_title("loss", fontsize=10)
-        ax.legend(loc="upper right", fontsize="x-small")
+    def _update(self) -> None:
+        F_grid = feature_matrix(self.G, self.features)  # (GRID², n_features)
+        outs = _layer_outputs(self.model, F_grid)  # each layer's outputs on the grid
+        proba = _probabilities(self.model, F_grid)  # (GRID², K)
+        scene = Scene(970, 370)
+        maps = _draw_network(scene, self.model, self.features, F_grid, outs, proba, self.shown_unit(),
+                             self.c.activation.value)
+        self._draw_output(scene, maps, proba)
+        self._draw_loss(scene)
+        self.canvas.show(scene)
+        self._set_status()
 
-    def draw(self) -> None:
-        """Update every panel from the current weights and show the figure."""
-        ax = self.ax_data
-        proba = _probabilities(self.model, self._P)
-        self._img.set_data(_blend(proba, self._xx.shape[0], 0.4))
-        for contour in self._contour:
-            contour.remove()
-        self._contour = _draw_boundary(ax, self._xx, self._yy, proba)
-        for artist in self._hidden_artists:
-            artist.remove()
-        n_texts = len(ax.texts)
-        lines = plot_hidden_lines(ax, self.model)
-        self._hidden_artists = lines + list(ax.texts[n_texts:])
-        acc = accuracy(self.model, self.X, self.y)
-        ax.set_title(f"{self.dataset.value}: accuracy {acc:.0%}", fontsize=10)
+    def _draw_output(self, scene: Scene, maps: dict[str, Array], proba: Array) -> None:
+        x0, x1, y0, y1 = self.extent
+        unit = self.shown_unit()
+        F = feature_matrix(self.X, self.features)
+        acc_train = accuracy(self.model, F[self.train_idx], self.y[self.train_idx])
+        acc_test = accuracy(self.model, F[self.test_idx], self.y[self.test_idx])
+        title = (f"output: accuracy {acc_train:.0%} training, {acc_test:.0%} test" if unit not in maps
+                 else f"{_node_name(unit, self.features)} over the plane")
+        ax = scene.panel((470, 40, 290, 290), xlim=(x0, x1), ylim=(y0, y1), title=title,
+                         xlabel="x₁", ylabel="x₂", legend_loc="ur")
+        if unit in maps:
+            ax.image(_unit_rgba(maps[unit]).reshape(GRID, GRID, 4), extent=self.extent)
+        else:
+            ax.image(_blend(proba, GRID, 0.55), extent=self.extent, smooth=True)
+            for line in _boundary_lines(self.G, proba):
+                ax.line(line[:, 0], line[:, 1], color=PALETTE[7], width=1.5)
+        colours = [PALETTE[int(c)] for c in self.y]
+        for idx, marker, edge, what in ((self.train_idx, "o", "#ffffff", "training"),
+                                        (self.test_idx, "s", "#000000", "test")):
+            ax.points(self.X[idx, 0], self.X[idx, 1], color=[colours[i] for i in idx], size=7,
+                      marker=marker, edge=edge)
+            ax.legend_entry(f"{what} points", "#555555", "point")
+            ax.spec["legend"][-1]["marker"] = marker
+        self.accuracy = (acc_train, acc_test)
 
-        style_edges(self._edges, self.model)
+    def _draw_loss(self, scene: Scene) -> None:
+        train, test = self.history["train"], self.history["test"]
+        finite = [v for v in (*train, *test) if np.isfinite(v)]
+        top = max(finite, default=1.0) * 1.1 or 1.0
+        ax = scene.panel((815, 40, 145, 290), xlim=(0, max(len(train) - 1, 10)), ylim=(0, top),
+                         title="loss", xlabel="epoch", ylabel="loss (cross-entropy)", legend_loc="ur")
+        epochs = np.arange(len(train))
+        ax.line(epochs, train, color=PALETTE[0], width=2, label=f"training {train[-1]:.3f}")
+        ax.line(epochs, test, color=PALETTE[1], width=2, dash=(5, 3), label=f"test {test[-1]:.3f}")
 
-        losses = [self._loss0, *self.losses]  # epoch 0: the loss of the initial weights
-        self._loss_line.set_data(np.arange(len(losses)), losses)
-        lax = self.ax_loss
-        hi, lo = max(losses), min(losses)
-        lax.set_xlim(0, max(len(losses) - 1, self.epochs_per_click))
-        lax.set_ylim(max(lo / 1.5, 1e-4), hi * 1.5)
-        self._set_status(f"epoch {self.epoch} · loss {losses[-1]:.3f} · accuracy {acc:.1%}")
-        show_figure(self.out, self.fig)
+    def _set_status(self) -> None:
+        train, test = self.history["train"][-1], self.history["test"][-1]
+        text = f"epoch {self.epoch} · training loss {train:.3f} · test loss {test:.3f}"
+        if self.diverged:
+            text = ("⚠️ the loss became NaN or infinite: lower the learning rate and press Reset"
+                    f"<br>{text}")
+        self.c.status.value = f"<div style='line-height:1.3'>{text}</div>"
+
+
+def _check_arguments(dataset: str, hidden: Sequence[int], activation: str, epochs_per_click: int,
+                     frames: int) -> list[int]:
+    if dataset not in PLAYGROUND_DATASETS:
+        raise ValueError(f"mlp_playground: dataset must be one of {PLAYGROUND_DATASETS}, got {dataset!r}")
+    if activation not in PLAYGROUND_ACTIVATIONS:
+        raise ValueError(f"mlp_playground: activation must be one of {PLAYGROUND_ACTIVATIONS}, "
+                         f"got {activation!r}")
+    sizes = [int(h) for h in hidden]
+    if sizes and sizes[-1] == 0:  # the old "0 units in layer 2 = one hidden layer"
+        sizes = sizes[:-1]
+    if len(sizes) > MAX_LAYERS or not all(1 <= h <= 8 for h in sizes):
+        raise ValueError(f"mlp_playground: hidden must be at most {MAX_LAYERS} layer sizes, each 1 to 8, "
+                         f"got {list(hidden)}")
+    if int(epochs_per_click) < 1 or int(frames) < 1:
+        raise ValueError("mlp_playground: epochs_per_click and frames must be >= 1")
+    return sizes
+
+
+def _node_name(ident: str, features: Sequence[str]) -> str:
+    kind, _, rest = ident.partition(":")
+    if kind == "in":
+        return f"input {features[int(rest)]}"
+    if kind == "h":
+        layer, unit = rest.split(":")
+        return f"unit {unit} of hidden layer {layer}"
+    if kind == "o":
+        return f"probability of class {rest}"
+    return "output"
+
+
+def _unit_rgba(values: Array) -> Array:
+    """A unit's outputs coloured purple (negative) – white (0) – orange (positive)."""
+    top = float(np.nanmax(np.abs(values), initial=0.0))
+    top = top if np.isfinite(top) and top > 0 else 1.0
+    return colormap_rgba(values, UNIT_CMAP, -top, top)
+
+
+def _boundary_lines(G: Array, proba: Array) -> list[Array]:
+    """The decision boundary as polylines: where the most likely class changes, i.e. where
+    ``P_k = max_{j≠k} P_j`` (as :func:`_draw_boundary` draws it with matplotlib), traced on the
+    ``GRID × GRID`` grid ``G`` by contourpy (marching squares, no figure needed)."""
+    from contourpy import contour_generator
+
+    xs, ys = G[:GRID, 0], G[::GRID, 1]
+    k = proba.shape[1]
+    lines: list[Array] = []
+    for c in range(1 if k == 2 else 0, k):
+        others = np.delete(proba, c, axis=1).max(axis=1)
+        margin = (proba[:, c] - others).reshape(GRID, GRID)  # > 0 where class c wins
+        if margin.min() < 0 < margin.max():
+            lines += [np.asarray(seg) for seg in contour_generator(xs, ys, margin).lines(0.0)]
+    return lines
+
+
+def _node_maps(features: Sequence[str], F_grid: Array,
+               outs: list[Array]) -> list[list[tuple[str, Array | None]]]:
+    """For each column of the diagram, ``(id, values over the grid)`` of each node."""
+    columns: list[list[tuple[str, Array | None]]] = [
+        [(f"in:{i}", F_grid[:, i]) for i in range(len(features))]]
+    for layer, A in enumerate(outs[:-1], start=1):
+        columns.append([(f"h:{layer}:{j + 1}", A[:, j]) for j in range(A.shape[1])])
+    return columns
+
+
+def _draw_network(scene: Scene, model: Sequential, features: Sequence[str], F_grid: Array,
+                  outs: list[Array], proba: Array, shown: str, activation: str) -> dict[str, Array]:
+    """The network as on TensorFlow Playground: every node a small picture of its output over the
+    plane, every weight a link (width |w|, colour the sign). Returns the nodes' maps by id."""
+    columns = _node_maps(features, F_grid, outs)
+    k = proba.shape[1]  # one output node for two classes (P(class 1)), else one per class
+    outputs: list[tuple[str, Array | None]] = (
+        [("out", None)] if outs[-1].shape[1] == 1 else [(f"o:{c}", proba[:, c]) for c in range(k)])
+    columns.append(outputs)
+    sizes = [len(col) for col in columns]
+    m = max(sizes)
+    rect = (50, 40, 360, 290)
+    ax = scene.panel(rect, xlim=(-0.5, len(sizes) - 0.5), ylim=(-m / 2, m / 2), axes=False,
+                     title="the network: hover or click a node (edge width = |weight|)")
+    node_px = min(34.0, rect[3] / m - 6)
+    hx, hy = node_px / 2 * len(sizes) / rect[2], node_px / 2 * m / rect[3]  # half a node, in data units
+    pos = _unit_positions(sizes)
+    w = np.concatenate([d.W.ravel() for d in model.dense_layers]).astype(np.float64)
+    scale = float(np.abs(w).max()) or 1.0
+    segs, colours, widths = [], [], []
+    for i, d in enumerate(model.dense_layers):
+        a, b = pos[i], pos[i + 1]
+        for (p, q), wij in zip(((p, q) for p in a for q in b), d.W.ravel(), strict=True):
+            segs.append([p[0] + hx, p[1], q[0] - hx, q[1]])
+            colours.append(POSITIVE if wij >= 0 else NEGATIVE)
+            widths.append(0.4 + 4.0 * abs(float(wij)) / scale)
+    ax.segments(segs, color=colours, width=widths)
+    maps: dict[str, Array] = {}
+    small = np.arange(GRID * GRID).reshape(GRID, GRID)[::2, ::2].ravel()  # every other grid point
+    blended = _blend(proba, GRID, 0.55)[::2, ::2]
+    for col, (nodes, xy) in enumerate(zip(columns, pos, strict=True)):
+        for (ident, values), (x, y) in zip(nodes, xy, strict=True):
+            if values is None:
+                ax.image(blended, extent=(x - hx, x + hx, y - hy, y + hy))
+            else:
+                maps[ident] = values
+                ax.image(_unit_rgba(values[small]).reshape(GRID // 2, GRID // 2, 4),
+                         extent=(x - hx, x + hx, y - hy, y + hy))
+            ax.rect(x - hx, y - hy, x + hx, y + hy, stroke="#000000" if ident == shown else "#999999",
+                    width=2.5 if ident == shown else 1)
+            ax.hotspot(x - hx, y - hy, x + hx, y + hy, ident)
+            if col == 0:
+                ax.text(x - hx, y, features[int(ident[3:])], align="right", dx=-5, size=12)
+    for col in range(len(sizes)):
+        caption = "inputs" if col == 0 else ("output" if col == len(sizes) - 1 else activation)
+        ax.text(col, m / 2, caption, align="center", baseline="top", dy=2, size=11, color="#333333")
+    ax.legend_entry("positive weight", POSITIVE)
+    ax.legend_entry("negative weight", NEGATIVE)
+    ax.spec["legend_loc"] = "ll"
+    return maps
 
 
 def mlp_playground(dataset: str = "xor", hidden: Sequence[int] = (4,), activation: str = "tanh",
                    lr: float = 0.03, *, n: int = 200, epochs_per_click: int = 200, frames: int = 4,
-                   rng: int = 0) -> W.Box:
-    """A small playground: train an MLP on 2-D data and watch its parts at work.
+                   rng: int = 0) -> WidgetBox:
+    """A playground in the manner of TensorFlow Playground: train an MLP on 2-D data and watch it.
 
-    Controls: data set (blobs, xor, circles, moons, spirals), the sizes of one or two hidden
-    layers (sliders; changing them builds a new network), the hidden activation, the learning
-    rate, a Train button (``epochs_per_click`` full-batch Adam epochs, redrawn ``frames`` times
-    while it trains) and Reset (new random weights).
+    Controls, all labelled and usable from the keyboard:
 
-    One figure, updated in place, shows
+    * data: the data set (blobs, xor, circles, moons, spirals), its noise, the share of points used
+      for training (the rest are test points), the batch size, and a new sample;
+    * features: which inputs the network gets — x₁, x₂, x₁², x₂², x₁x₂, sin πx₁, sin πx₂;
+    * network: 0 to 4 hidden layers of 1 to 8 neurons, the hidden activation;
+    * training: Adam's learning rate, L2 regularisation (``weight_decay`` λ), Play / Pause (one
+      epoch per frame, about 20 frames a second, while the controls stay live), Step (exactly one
+      epoch), Reset (new random weights).
 
-    * the data, shaded by the predicted class probabilities, with the decision boundary (solid)
-      and each first-layer unit's line ``W[0, j] x1 + W[1, j] x2 + b[j] = 0`` (dashed, numbered);
-    * the network as a diagram whose edge widths and colours show each weight's size and sign
-      (see :func:`draw_network`);
-    * the training loss.
+    The picture, drawn in the browser from the arrays the kernel sends:
+
+    * the network: every node a small map of its output over the plane, every weight a link whose
+      width shows its size and colour its sign; hover over (or click, or pick with the arrow keys)
+      a node to see its own output over the plane in the big picture;
+    * the output: the plane shaded by the class probabilities with the decision boundary, training
+      points (circles) and test points (squares);
+    * the loss on the training and the test points, epoch by epoch.
 
     Parameters
     ----------
     dataset : str
     hidden : sequence of int
-        One or two hidden layer sizes, each 1 to 8.
+        Hidden layer sizes: at most 4, each 1 to 8 (``()`` for none).
     activation : {"tanh", "relu", "leaky_relu", "sigmoid"}
     lr : float
         Adam's learning rate (10⁻³ to 1).
     n : int
-        Number of data points.
+        Number of data points (training and test together).
     epochs_per_click : int
+        Epochs :meth:`Playground.train` trains by default.
     frames : int
-        Redraws during one click.
+        Redraws during one :meth:`Playground.train`.
     rng : int
         Seed of the data and of the first initial weights.
 
     Returns
     -------
-    ipywidgets.Box
+    WidgetBox
         The widget (``.playground`` holds its :class:`Playground`).
 
     Taught in notebook 04.
