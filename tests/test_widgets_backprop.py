@@ -1,34 +1,37 @@
-"""Notebook 05's backpropagation helpers and widget, built headlessly."""
+"""Notebook 05's backpropagation helpers and widget, built headlessly: the stepper's scene reveals
+the trace stage by stage, and its buttons train the network."""
 
 from __future__ import annotations
 
 import os
-import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from helpers import numeric_grad, png, record_displayed, rel_error
+from helpers import numeric_grad, rel_error
 from matplotlib.figure import Figure
 
 import dlbasics as dl
 from dlbasics.widgets import BackpropTrace, backprop_stepper, plot_neuron_graph
-from dlbasics.widgets.backprop import draw_trace
+from dlbasics.widgets._canvas import Scene
+from dlbasics.widgets.backprop import BackpropStepper, draw_trace, trace_scene
+
+GREY = (230, 230, 230, 255)  # a block not computed yet
 
 
-@pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
-    """Record every figure the widget displays, rendered to PNG as the inline backend does."""
-    return record_displayed(monkeypatch)
+def blocks(scene: Scene | dict, pixels: bytes | None = None) -> np.ndarray:
+    """The one image of the trace's blocks, ``(rows, cols, 4)``, row 0 at the top."""
+    spec = scene.to_dict() if isinstance(scene, Scene) else scene
+    data = scene.pixels() if isinstance(scene, Scene) else pixels
+    (img,) = [ly for p in spec["panels"] for ly in p["layers"] if ly["type"] == "image"]
+    offset, w, h = img["src"]
+    return np.frombuffer(data, np.uint8, count=4 * w * h, offset=offset).reshape(h, w, 4)
 
 
-def grey_pixels(fig: Figure) -> int:
-    """Cells of the block image still shown as 'not computed yet' (RGB 0.9, 0.9, 0.9)."""
-    canvas = np.asarray(fig.axes[0].images[0].get_array())
-    return int(np.all(np.isclose(canvas[..., :3], 0.9), axis=-1).sum())
+def grey_cells(img: np.ndarray) -> int:
+    return int(np.all(img == GREY, axis=-1).sum())
 
 
 def test_exports() -> None:
@@ -94,68 +97,92 @@ def test_trace_stage_descriptions() -> None:
     assert texts[7].startswith("Backward 3/3, dense1")
 
 
-def test_draw_trace_reveals_blocks_stage_by_stage() -> None:
+def test_trace_scene_reveals_blocks_stage_by_stage() -> None:
     net = dl.mlp([2, 4, 3, 2], activation="tanh", rng=0, dtype=np.float64)
     tr = BackpropTrace(net, *dl.make_xor(6, rng=0))
-    greys = []
-    for s in range(tr.n_stages):
-        fig = draw_trace(tr, s)
-        greys.append(grey_pixels(fig))
-        plt.close(fig)
+    greys = [grey_cells(blocks(trace_scene(tr, s))) for s in range(tr.n_stages)]
     assert all(a > b for a, b in zip(greys, greys[1:], strict=False)), greys  # each stage reveals more
     assert greys[-1] == 0  # at the end everything is computed
+    # the first layer's output appears at stage 1: its cells are its values, coloured
+    img = blocks(trace_scene(tr, 1))
+    out1 = tr.outs[1]  # (6, 4)
+    x1 = 2 + 2  # X is 2 wide, then a gap of 2
+    cells = img[0:6, x1:x1 + 4]
+    assert not np.any(np.all(cells == GREY, axis=-1))
+    reds = cells[..., 0].astype(int) - cells[..., 2].astype(int)  # RdBu_r: red > 0 > blue
+    assert np.array_equal(reds > 0, out1 > 0)
+    assert "Forward 1/5" in trace_scene(tr, 1).panels[0].spec["layers"][0]["text"]
 
 
-def _controls(box: W.Box) -> dict:
-    return box._dlbasics_controls
+def test_draw_trace_is_the_scene_as_a_figure() -> None:
+    net = dl.mlp([2, 4, 2], activation="relu", rng=0, dtype=np.float64)
+    tr = BackpropTrace(net, *dl.make_xor(5, rng=0))
+    fig = draw_trace(tr, 3, [0.9, 0.8])
+    assert isinstance(fig, Figure) and any(ax.images for ax in fig.axes)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert tr.describe(3) in texts
+    plt.close(fig)
 
 
-def test_stepper_slider_and_buttons_redraw(shown: list[Figure]) -> None:
-    box = backprop_stepper()
-    assert "dlbasics-widget" in box._dom_classes
-    assert len(shown) == 1  # drawn when created
-    c = _controls(box)
-    panel = box.children[-1].children[0]
-    assert panel.children[0] is c["stage"]  # the first control is the stage slider
-    before, grey0 = png(shown[-1]), grey_pixels(shown[-1])
-    t0 = time.perf_counter()
-    c["stage"].value = 3
-    print(f"\nbackprop_stepper redraw: {1000 * (time.perf_counter() - t0):.0f} ms")
-    assert len(shown) == 2 and png(shown[-1]) != before
-    assert grey_pixels(shown[-1]) < grey0
-    c["next"].click()
-    assert c["stage"].value == 4 and len(shown) == 3
-    c["back"].click()
-    c["back"].click()
-    assert c["stage"].value == 2
-    c["stage"].value = 0
-    c["back"].click()  # already at the start: stays, still redraws
-    assert c["stage"].value == 0
+def stepper(**kw) -> BackpropStepper:
+    return backprop_stepper(**kw).owner
 
 
-def test_stepper_update_lowers_the_loss(shown: list[Figure]) -> None:
-    box = backprop_stepper(lr=0.5)
-    c = _controls(box)
-    state = c["state"]
-    W_before = [p.copy() for p, _ in state["net"].parameters()]
-    loss0 = state["trace"].loss
-    c["stage"].value = 5
-    c["update"].click()
-    assert c["stage"].value == 0  # the next iteration starts at the input
-    assert state["history"] == [loss0]
-    params = state["net"].parameters()
+def test_stepper_slider_and_buttons_redraw(ui, timed) -> None:
+    st = stepper()
+    box, canvas = st.widget, st.canvas
+    assert "dlbasics-widget" in box._dom_classes and "dlbasics-plot" in canvas._dom_classes
+    assert canvas.frames == 1  # drawn when created
+    assert ui.controls(box)[0] is st.stage  # the first control is the stage slider
+    grey0 = grey_cells(blocks(canvas.scene, canvas.pixels))
+    with timed("backprop_stepper update (scene sent)"):
+        st.stage.value = 3
+    assert canvas.frames == 2
+    assert grey_cells(blocks(canvas.scene, canvas.pixels)) < grey0
+    assert st.trace.describe(3) in [ly.get("text") for ly in canvas.scene["panels"][0]["layers"]]
+    st.next.click()
+    assert st.stage.value == 4 and canvas.frames == 3
+    st.back.click()
+    st.back.click()
+    assert st.stage.value == 2
+    st.stage.value = 0
+    frames = canvas.frames
+    st.back.click()  # already at the start: stays, still redraws once
+    assert st.stage.value == 0 and canvas.frames == frames + 1
+
+
+def test_stepper_update_lowers_the_loss(ui) -> None:
+    st = stepper(lr=0.5)
+    W_before = [p.copy() for p, _ in st.net.parameters()]
+    loss0 = st.trace.loss
+    st.stage.value = 5
+    st.apply.click()
+    assert st.stage.value == 0  # the next iteration starts at the input
+    assert st.history == [loss0]
+    (curve,) = ui.layers(st.canvas, 2, "line")  # the loss panel
+    assert curve["y"] == pytest.approx([loss0], abs=1e-5)
+    params = st.net.parameters()
     assert any(not np.array_equal(a, p) for a, (p, _) in zip(W_before, params, strict=True))
     for _ in range(5):
-        c["update"].click()
-    assert state["trace"].loss < loss0  # same batch, gradient steps: the loss goes down
-    assert len(state["history"]) == 6
-    c["reset"].click()  # back to the initial weights
-    assert state["history"] == []
-    for a, (p, _) in zip(W_before, state["net"].parameters(), strict=True):
+        st.apply.click()
+    assert st.trace.loss < loss0  # same batch, gradient steps: the loss goes down
+    assert len(st.history) == 6
+    st.reset.click()  # back to the initial weights
+    assert st.history == []
+    for a, (p, _) in zip(W_before, st.net.parameters(), strict=True):
         np.testing.assert_array_equal(a, p)
-    X_before = state["X"].copy()
-    c["new_batch"].click()
-    assert state["X"].shape == X_before.shape and not np.array_equal(state["X"], X_before)
+    X_before = st.X.copy()
+    st.batch.click()
+    assert st.X.shape == X_before.shape and not np.array_equal(st.X, X_before)
+
+
+def test_static_page_png_follows_the_stage() -> None:
+    import base64
+
+    st = stepper()
+    png0 = base64.b64decode(st.widget._repr_mimebundle_()["image/png"])
+    st.stage.value = st.stage.max
+    assert png0[:4] == b"\x89PNG" and base64.b64decode(st.widget._repr_mimebundle_()["image/png"]) != png0
 
 
 def test_stepper_rejects_sizes_that_do_not_fit_the_data() -> None:

@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
+import base64
 import os
-import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from helpers import png, record_displayed
-from matplotlib.figure import Figure
 
 import dlbasics as dl
 from dlbasics.widgets import SURFACES, compare_optimizers, descent_path, optimizer_race, plot_contours
-from dlbasics.widgets.optim import OPTIMIZER_NAMES, get_surface, make_optimizer, train_with_each
+from dlbasics.widgets.optim import (
+    OPTIMIZER_NAMES,
+    OptimizerRace,
+    build_optimizer,
+    get_surface,
+    make_optimizer,
+    train_with_each,
+)
 
 
-@pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
-    """Record every figure the widgets display, rendered to PNG as the inline backend does."""
-    return record_displayed(monkeypatch)
+class MyAdam(dl.Optimizer):
+    """A learner's Adam, written as in notebook 06 (its own code, not a subclass of dl.Adam)."""
+
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+        super().__init__(params, lr)
+        self.betas, self.eps = betas, eps
+
+    def update(self, p, g, state, scratch):
+        beta1, beta2 = self.betas
+        if "m" not in state:
+            state["m"], state["v"] = np.zeros_like(p), np.zeros_like(p)
+        state["m"] *= beta1
+        state["m"] += (1 - beta1) * g
+        state["v"] *= beta2
+        state["v"] += (1 - beta2) * g * g
+        m_hat = state["m"] / (1 - beta1 ** self.t)
+        v_hat = state["v"] / (1 - beta2 ** self.t)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class Sign(dl.Optimizer):
+    """Sign descent: a rule none of the library's optimizers follows."""
+
+    def update(self, p, g, state, scratch):
+        p -= self.lr * np.sign(g)
 
 
 def test_exports() -> None:
@@ -101,66 +127,123 @@ def test_divergence_stops_the_path() -> None:
 
 def test_unknown_names_are_reported() -> None:
     p, g = np.zeros(2), np.zeros(2)
-    with pytest.raises(ValueError, match="unknown optimizer 'adagrad'"):
-        make_optimizer("adagrad", [(p, g)], lr=0.1)
+    with pytest.raises(ValueError, match="build_optimizer: unknown optimizer 'adagrad'"):
+        build_optimizer("adagrad", [(p, g)], lr=0.1)
+    with pytest.raises(TypeError, match="must derive from dl.Optimizer"):
+        descent_path("bowl", dict)
     with pytest.raises(ValueError, match="unknown surface 'himmelblau'"):
         descent_path("himmelblau")
     with pytest.raises(ValueError, match="start must be a point"):
         descent_path("bowl", start=(1.0, 2.0, 3.0))
-    with pytest.raises(ValueError, match="unknown optimizer 'sgd'"):
+    with pytest.raises(ValueError, match="optimizer_race: unknown optimizer 'sgd'"):
         optimizer_race(optimizers=("sgd",))
 
 
-def test_optimizer_race_controls_redraw(shown: list[Figure]) -> None:
+def test_build_optimizer_uses_the_library() -> None:
+    p, g = np.zeros(2), np.zeros(2)
+    nesterov = build_optimizer("Nesterov", [(p, g)], lr=0.1, momentum=0.8)
+    assert isinstance(nesterov, dl.SGD) and nesterov.nesterov and nesterov.momentum == 0.8
+    assert build_optimizer("RMSprop", [(p, g)], lr=0.1, alpha=0.9).alpha == 0.9
+    assert build_optimizer("Adam", [(p, g)], lr=0.1, betas=(0.8, 0.99)).betas == (0.8, 0.99)
+    mine = build_optimizer(MyAdam, [(p, g)], lr=0.3)
+    assert type(mine) is MyAdam and mine.lr == 0.3
+    with pytest.warns(DeprecationWarning, match="build_optimizer"):
+        old = make_optimizer("Momentum", [(p, g)], lr=0.1)
+    assert isinstance(old, dl.SGD) and old.momentum == 0.9
+
+
+def test_descent_path_runs_a_learners_class() -> None:
+    mine = descent_path("valley", MyAdam, lr=0.05, steps=30, start=(-1.5, 2.0))
+    np.testing.assert_allclose(mine, descent_path("valley", "Adam", lr=0.05, steps=30, start=(-1.5, 2.0)),
+                               atol=1e-12)  # a correct Adam follows dl.Adam's path
+    sign = descent_path("bowl", Sign, lr=0.1, steps=3, start=(1.0, 1.0))
+    np.testing.assert_allclose(sign, [[1, 1], [0.9, 0.9], [0.8, 0.8], [0.7, 0.7]])
+
+
+def paths_sent(ui, race: OptimizerRace) -> dict[str, np.ndarray]:
+    """The polylines the canvas draws, by legend label (without the ": f = ..." or " (diverged)" tail)."""
+    panel = race.canvas.scene["panels"][0]
+    lines = ui.layers(race.canvas, 0, "line")
+    labels = [e["label"] for e in panel["legend"] if e["kind"] in ("line", "dash")]
+    return {lab.split(":")[0].removesuffix(" (diverged)"): np.column_stack([ln["x"], ln["y"]]).astype(float)
+            for lab, ln in zip(labels, lines, strict=True)}
+
+
+def test_optimizer_race_controls_redraw(ui, timed) -> None:
     box = optimizer_race("valley", ("SGD", "Momentum", "Adam"), steps=40)
-    assert "dlbasics-widget" in box._dom_classes
-    c = box._dlbasics_controls
-    panel = box.children[-1].children[0]
-    assert panel.children[0] is c["lr"]  # the learning rate is the first control
-    assert len(shown) == 1 and set(c["paths"]) == {"SGD", "Momentum", "Adam"}
-    before, sgd_before = png(shown[-1]), c["paths"]["SGD"].copy()
-    t0 = time.perf_counter()
-    c["lr"].value = 0.04
-    print(f"\noptimizer_race redraw: {1000 * (time.perf_counter() - t0):.0f} ms")
-    assert len(shown) == 2 and png(shown[-1]) != before
-    assert not np.allclose(c["paths"]["SGD"][-1], sgd_before[-1])  # a larger step goes further
-    c["optimizers"]["Adam"].value = False
-    assert "Adam" not in c["paths"]
-    c["optimizers"]["RMSprop"].value = True
-    assert "RMSprop" in c["paths"]
-    c["momentum"].value = 0.5
-    np.testing.assert_allclose(c["paths"]["Momentum"],
+    race, canvas = box.owner, box.owner.canvas
+    assert "dlbasics-widget" in box._dom_classes and "dlbasics-plot" in canvas._dom_classes
+    assert ui.controls(box)[0] is race.lr  # the learning rate is the first control
+    assert canvas.frames == 1 and set(race.paths) == {"SGD", "Momentum", "Adam"}
+    sent = paths_sent(ui, race)
+    np.testing.assert_allclose(sent["SGD"], descent_path("valley", "SGD", steps=40), atol=1e-4)
+    before, sgd_before = canvas.to_png(), race.paths["SGD"].copy()
+    with timed("optimizer_race update (scene sent)"):
+        race.lr.value = 0.04
+    assert canvas.frames == 2 and canvas.to_png() != before
+    assert not np.allclose(race.paths["SGD"][-1], sgd_before[-1])  # a larger step goes further
+    np.testing.assert_allclose(paths_sent(ui, race)["SGD"], descent_path("valley", "SGD", lr=0.04, steps=40),
+                               atol=1e-4)
+    race.checks["Adam"].value = False
+    assert "Adam" not in race.paths and "Adam" not in paths_sent(ui, race)
+    race.checks["RMSprop"].value = True
+    assert "RMSprop" in race.paths
+    race.momentum.value = 0.5
+    np.testing.assert_allclose(race.paths["Momentum"],
                                descent_path("valley", "Momentum", lr=0.04, steps=40, momentum=0.5))
-    n = len(shown)
-    c["surface"].value = "saddle"  # one redraw, the surface's own learning rate
-    assert len(shown) == n + 1 and c["lr"].value == pytest.approx(SURFACES["saddle"].lr)
-    np.testing.assert_allclose(c["paths"]["SGD"][0], SURFACES["saddle"].start)
-    c["steps"].value = 60
-    assert c["frame"].max == 60 and c["frame"].value == 60 and len(c["paths"]["SGD"]) == 61
-    c["frame"].value = 10  # the play control moves this slider: fewer points drawn
-    ax = shown[-1].axes[0]
-    lengths = [len(line.get_xdata()) for line in ax.lines if line.get_marker() == "o"
-               and len(line.get_xdata()) > 1]
-    assert lengths and max(lengths) == 11
+    n = canvas.frames
+    race.surface.value = "saddle"  # one redraw, the surface's own learning rate
+    assert canvas.frames == n + 1 and race.lr.value == pytest.approx(SURFACES["saddle"].lr)
+    np.testing.assert_allclose(race.paths["SGD"][0], SURFACES["saddle"].start)
+    assert canvas.scene["panels"][0]["xlim"] == list(SURFACES["saddle"].xlim)
+    race.steps.value = 60
+    assert race.frame.max == 60 and race.frame.value == 60 and len(race.paths["SGD"]) == 61
+    kept = race.paths["SGD"]
+    race.frame.value = 10  # the play control moves this slider: fewer points drawn, no recomputing
+    assert race.paths["SGD"] is kept
+    assert {len(p) for p in paths_sent(ui, race).values()} == {11}
+    assert "step 10 of 60" in canvas.scene["panels"][0]["title"]
 
 
-def test_compare_optimizers_trains_each(shown: list[Figure]) -> None:
-    box = compare_optimizers("moons", ("SGD", "Adam"), epochs=10)
-    c = box._dlbasics_controls
-    panel = box.children[-1].children[0]
-    assert panel.children[0] is c["lr_scale"]
-    res = c["results"]
-    assert set(res) == {"SGD", "Adam"} and all(len(losses) == 10 for losses, _ in res.values())
+def test_optimizer_race_races_a_learners_class(ui) -> None:
+    race = optimizer_race("valley", optimizers=("SGD", "Adam", MyAdam, Sign), steps=30).owner
+    assert list(race.checks)[-2:] == ["MyAdam", "Sign"] and race.checks["MyAdam"].value
+    np.testing.assert_allclose(race.paths["MyAdam"], race.paths["Adam"], atol=1e-12)
+    np.testing.assert_allclose(race.paths["Sign"], descent_path("valley", Sign, lr=race.lr.value, steps=30))
+    sent = paths_sent(ui, race)
+    assert {"SGD", "Adam", "MyAdam", "Sign"} == set(sent)
+    colours = {ln["color"] for ln in ui.layers(race.canvas, 0, "line")}
+    assert len(colours) == 4  # each optimizer its own colour
+    race.lr.value = 0.05  # the class follows the learning rate like the others
+    np.testing.assert_allclose(race.paths["Sign"], descent_path("valley", Sign, lr=0.05, steps=30))
+
+
+def test_optimizer_race_picture_for_static_pages() -> None:
+    box = optimizer_race("bowl", steps=10)
+    png = base64.b64decode(box._repr_mimebundle_()["image/png"])
+    box.owner.frame.value = 2
+    assert png[:4] == b"\x89PNG" and base64.b64decode(box._repr_mimebundle_()["image/png"]) != png
+
+
+def test_compare_optimizers_trains_each(ui, timed) -> None:
+    box = compare_optimizers("moons", ("SGD", "Adam", MyAdam), epochs=10)
+    cmp = box.owner
+    assert ui.controls(box)[0] is cmp.lr_scale
+    res = cmp.results
+    assert set(res) == {"SGD", "Adam", "MyAdam"} and all(len(losses) == 10 for losses, _ in res.values())
     assert res["Adam"][0][-1] < res["Adam"][0][0]  # it learns
-    before, adam_before = png(shown[-1]), res["Adam"][0][-1]
-    t0 = time.perf_counter()
-    c["lr_scale"].value = 3.0
-    print(f"\ncompare_optimizers redraw: {1000 * (time.perf_counter() - t0):.0f} ms")
-    assert png(shown[-1]) != before and res["Adam"][0][-1] != adam_before
-    c["optimizers"]["SGD"].value = False
-    assert set(res) == {"Adam"}
-    c["epochs"].value = 15
-    assert len(res["Adam"][0]) == 15
+    assert "MyAdam 0.01" in cmp.lr_text.value
+    before, adam_before = box.snapshot(), res["Adam"][0][-1]
+    with timed("compare_optimizers update (training + figure)"):
+        cmp.lr_scale.value = 3.0
+    res = cmp.results
+    assert box.snapshot() != before and res["Adam"][0][-1] != adam_before
+    cmp.checks["SGD"].value = False
+    assert set(cmp.results) == {"Adam", "MyAdam"}
+    cmp.epochs.value = 15
+    assert len(cmp.results["Adam"][0]) == 15
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        compare_optimizers("mnist")
 
 
 def test_train_with_each_is_fair_and_reproducible() -> None:
@@ -172,3 +255,28 @@ def test_train_with_each_is_fair_and_reproducible() -> None:
     tiny = train_with_each(OPTIMIZER_NAMES, X, y, sizes=[2, 4, 2], epochs=1, lr_scale=1e-9)
     firsts = [losses[0] for losses, _ in tiny.values()]
     assert max(firsts) - min(firsts) < 1e-5
+    mine = train_with_each(["Adam", MyAdam], X, y, sizes=[2, 4, 2], epochs=3)  # a class, labelled by name
+    np.testing.assert_allclose(mine["MyAdam"][0], mine["Adam"][0], rtol=1e-5)
+
+
+def test_a_class_named_like_a_library_optimizer_keeps_its_own_entry() -> None:
+    race = optimizer_race("bowl", optimizers=("Adam", dl.Adam), steps=10).owner
+    assert {"Adam", "Adam (class)"} <= set(race.paths)
+    np.testing.assert_allclose(race.paths["Adam (class)"], race.paths["Adam"])
+
+
+def test_a_diverging_path_is_drawn_to_the_edge_only(ui) -> None:
+    race = optimizer_race("bowl", ("SGD",), lr=0.3, steps=40).owner  # lr > 2/10: SGD diverges
+    path = race.paths["SGD"]
+    assert np.abs(path[-1]).max() >= 1e3
+    s = SURFACES["bowl"]
+    drawn = paths_sent(ui, race)["SGD"]
+    span = np.array([s.xlim[1] - s.xlim[0], s.ylim[1] - s.ylim[0]])
+    assert np.all(np.abs(drawn) <= np.array([s.xlim[1], s.ylim[1]]) + span + 1e-6)
+    np.testing.assert_allclose(drawn[:-1], path[:len(drawn) - 1], atol=1e-4)  # the same path, cut
+    last, prev = drawn[-1], path[len(drawn) - 2]
+    u, v = last - prev, path[len(drawn) - 1] - prev
+    cross = u[0] * v[1] - u[1] * v[0]  # zero: the cut point lies on the last segment
+    assert abs(cross) < 1e-3 * np.linalg.norm(path[len(drawn) - 1] - prev) ** 2
+    legend = [e["label"] for e in race.canvas.scene["panels"][0]["legend"]]
+    assert "SGD (diverged)" in legend

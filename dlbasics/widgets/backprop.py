@@ -25,11 +25,13 @@ from dlbasics.datasets import make_dataset, one_hot
 from dlbasics.layers import Dense, as_rng
 from dlbasics.losses import cross_entropy
 from dlbasics.network import Sequential, mlp
-from dlbasics.optimizers import SGD
+from dlbasics.optimizers import get_optimizer
 from dlbasics.viz import PALETTE
-from dlbasics.widgets._common import plot_output, redraw, widget_box
+from dlbasics.widgets._canvas import Canvas, Panel, Scene, colormap_rgba
+from dlbasics.widgets._common import LiveWidget, WidgetBox
 
-__all__ = ["plot_neuron_graph", "BackpropTrace", "draw_trace", "backprop_stepper"]
+__all__ = ["plot_neuron_graph", "BackpropTrace", "trace_scene", "draw_trace", "backprop_stepper",
+           "BackpropStepper"]
 
 
 _FWD = PALETTE[0]  # forward values: blue
@@ -222,82 +224,218 @@ def _layout(trace: BackpropTrace) -> dict[str, Any]:
             "size": (int(height), int(width))}
 
 
-def draw_trace(trace: BackpropTrace, stage: int, history: Sequence[float] = (), *,
-               figsize: tuple[float, float] = (10, 5.0)) -> Any:
-    """Figure of ``trace`` revealed up to ``stage`` (see :meth:`BackpropTrace.describe`).
+_GREY = np.array([230, 230, 230, 255], dtype=np.uint8)  # a block not computed yet
 
-    Every array is one heat map (rows = samples for values and their gradients; for a
-    Dense layer's parameter gradient, rows = inputs plus a last row for ``db``). All maps
-    are painted into a single image, which keeps the redraw fast.
-    """
-    from matplotlib import colormaps
-    from matplotlib.collections import PatchCollection
 
-    L = trace.n_layers
-    lay = _layout(trace)
-    N, (y_f, y_b, y_p) = lay["N"], lay["rows"]
-    canvas = np.zeros((*lay["size"], 4))  # transparent background
-    cmap = colormaps[_CMAP]
-    frames, active = [], []
-    fig = plt.figure(figsize=figsize)
-    ax = fig.add_axes((0.075, 0.02, 0.69, 0.86))
-    for data, x0, y0, appears, label, color in lay["blocks"]:
+def _block_image(lay: dict[str, Any], stage: int) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Every block of ``lay`` painted into one RGBA image (row 0 at the top), and the blocks the
+    current stage computes (to frame them)."""
+    img = np.zeros((*lay["size"], 4), dtype=np.uint8)  # transparent between the blocks
+    active = []
+    for data, x0, y0, appears, label, _ in lay["blocks"]:
         h, w = data.shape
         if stage >= appears:
             vmax = 1.0 if label in ("P", "Y") else float(np.max(np.abs(data))) or 1.0
-            canvas[y0:y0 + h, x0:x0 + w] = cmap(0.5 + 0.5 * data / vmax)  # each map to its own scale
+            img[y0:y0 + h, x0:x0 + w] = colormap_rgba(data, _CMAP, -vmax, vmax)  # each to its own scale
         else:
-            canvas[y0:y0 + h, x0:x0 + w] = (0.9, 0.9, 0.9, 1.0)  # not computed yet
-        frames.append(plt.Rectangle((x0, y0), w, h))
+            img[y0:y0 + h, x0:x0 + w] = _GREY
         if stage == appears and label != "Y":
-            active.append(plt.Rectangle((x0 - 0.15, y0 - 0.15), w + 0.3, h + 0.3))
+            active.append((x0, y0, w, h))
+    return img, active
+
+
+def _text_lines(ax: Panel, x: float, y: float, lines: Sequence[str], **style: Any) -> None:
+    """Several lines of text centred vertically on ``(x, y)`` (the canvas draws one line per layer)."""
+    for i, line in enumerate(lines):
+        ax.text(x, y, line, dy=15 * (i - (len(lines) - 1) / 2), **style)
+
+
+def trace_scene(trace: BackpropTrace, stage: int, history: Sequence[float] = ()) -> Scene:
+    """The picture of ``trace`` revealed up to ``stage`` (see :meth:`BackpropTrace.describe`).
+
+    Every array is one heat map (rows = samples for values and their gradients; for a Dense
+    layer's parameter gradient, rows = inputs plus a last row for ``db``), all painted into one
+    image whose cells are the arrays' entries; beside it the loss per iteration.
+    """
+    L, lay = trace.n_layers, _layout(trace)
+    N, (y_f, y_b, y_p) = lay["N"], lay["rows"]
+    height, width = lay["size"]
+    x_lo = -8.0  # room on the left for the rows' captions
+    cell = min(700 / (width + 0.5 - x_lo), 400 / (height + 3.0))  # square cells, in pixels
+    scene = Scene(960, 440)
+    head = scene.panel((10, 4, 940, 26), xlim=(0, 1), ylim=(0, 1), axes=False)
+    head.text(0, 0.5, trace.describe(stage), size=13, bold=True)
+    ax = scene.panel((20, 45, cell * (width + 0.5 - x_lo), cell * (height + 3.0)),
+                     xlim=(x_lo, width + 0.5), ylim=(-(height + 0.5), 2.5), axes=False)
+    img, active = _block_image(lay, stage)
+    ax.image(img, extent=(0, width, -height, 0), origin="upper")
+    for data, x0, y0, _, label, colour in lay["blocks"]:
+        h, w = data.shape
+        ax.rect(x0, -(y0 + h), x0 + w, -y0, stroke="#000000", width=0.5)
         if label:
-            ax.text(x0 + w / 2, y0 - 0.3, label, ha="center", va="bottom", fontsize=7, color=color)
-    ax.imshow(canvas, extent=(0, canvas.shape[1], canvas.shape[0], 0), interpolation="nearest")
-    ax.add_collection(PatchCollection(frames, facecolor="none", edgecolor="black", linewidth=0.5))
-    ax.add_collection(PatchCollection(active, facecolor="none", edgecolor=PALETTE[1], linewidth=3))
+            ax.text(x0 + w / 2, -y0, label, color=colour, size=10, align="center", baseline="bottom", dy=-2)
+    for x0, y0, w, h in active:
+        ax.rect(x0 - 0.15, -(y0 + h + 0.15), x0 + w + 0.15, -(y0 - 0.15), stroke=PALETTE[1], width=3)
     xs, widths = lay["xs"], lay["widths"]
-    # arrows between the blocks (drawn as two line plots: much faster than L annotations)
-    x_from = xs[:-1] + np.array(widths[:-1]) + 0.25  # (L,)
-    x_to = xs[1:] - 0.25  # (L,)
-    for yy, head, c, x_head in [(y_f + N / 2, ">", _FWD, x_to), (y_b + N / 2, "<", _BWD, x_from)]:
-        seg_x = np.column_stack([x_from, x_to, np.full(L, np.nan)]).ravel()
-        ax.plot(seg_x, np.full(seg_x.shape, yy), color=c, linewidth=1)
-        ax.plot(x_head, np.full(L, yy), head, color=c, markersize=4)
-    loss_known = stage >= L + 1
-    ax.text(lay["xp"], y_b + N / 2, f"loss\n{trace.loss:.4f}" if loss_known else "loss\n?", ha="left",
-            va="center", fontsize=10, fontweight="bold")
-    for yy, txt, c in [(y_f + N / 2, "forward:\nvalues", _FWD),
-                       (y_b + N / 2, "backward:\n∂L/∂(value\nabove)", _BWD),
-                       (y_p + 2, "∂L/∂W\n(last row\n∂L/∂b)", _BWD)]:
-        ax.text(-1.0, yy, txt, ha="right", va="center", fontsize=8.5, color=c)
-    ax.set_xlim(-0.5, canvas.shape[1] + 0.5)
-    ax.set_ylim(canvas.shape[0] + 0.5, -2.5)
-    ax.axis("off")
-    fig.suptitle(trace.describe(stage), fontsize=9.5, x=0.01, ha="left")
-    # the loss, iteration by iteration (no tick labels: they cost more to draw than the rest)
-    axl = fig.add_axes((0.83, 0.5, 0.155, 0.33))
-    losses = list(history) + ([trace.loss] if loss_known else [])
-    it = np.arange(len(losses))
-    axl.plot(it, losses, "-o", color=PALETTE[0], markersize=4)
-    for i in {0, len(losses) - 1} if losses else ():
-        axl.annotate(f"{losses[i]:.3f}", (i, losses[i]), textcoords="offset points", xytext=(0, 6),
-                     ha="center", fontsize=7)
-    axl.set_xlim(-0.5, max(len(history), 3) + 0.5)
-    axl.set_ylim(0, max([*losses, 0.1]) * 1.3)
-    axl.set_xticks([])
-    axl.set_yticks([])
-    axl.set_xlabel("iteration →", fontsize=8)
-    axl.set_ylabel("batch loss", fontsize=8)
-    axl.set_title("loss per iteration", fontsize=9)
-    fig.text(0.83, 0.08, "Rows: the samples of the batch.\nRed > 0 > blue, each map scaled\n"
-             "to its own largest |value|.\nGrey: not computed yet.\nOrange frame: this stage.",
-             fontsize=7.5, color="dimgray", va="bottom")
+    for j in range(L):  # arrows between the blocks: forward to the right, backward to the left
+        x_from, x_to = xs[j] + widths[j] + 0.25, xs[j + 1] - 0.25
+        ax.arrow((x_from, -(y_f + N / 2)), (x_to, -(y_f + N / 2)), color=_FWD, width=1.5)
+        ax.arrow((x_to, -(y_b + N / 2)), (x_from, -(y_b + N / 2)), color=_BWD, width=1.5)
+    known = stage >= L + 1
+    _text_lines(ax, lay["xp"], -(y_b + N / 2), ["loss", f"{trace.loss:.4f}" if known else "?"],
+                size=13, bold=True)
+    for yy, lines, colour in [(y_f + N / 2, ["forward:", "values"], _FWD),
+                              (y_b + N / 2, ["backward:", "∂L/∂(value", "above)"], _BWD),
+                              (y_p + 2, ["∂L/∂W", "(last row", "∂L/∂b)"], _BWD)]:
+        _text_lines(ax, -1.0, -yy, lines, color=colour, size=11, align="right")
+    _loss_panel(scene, [*history, *([trace.loss] if known else [])], len(history))
+    return scene
+
+
+def _loss_panel(scene: Scene, losses: list[float], n_done: int) -> None:
+    top = max([*losses, 0.1]) * 1.3
+    ax = scene.panel((790, 70, 150, 150), xlim=(-0.5, max(n_done, 3) + 0.5), ylim=(0, top),
+                     xlabel="iteration", ylabel="batch loss", title="loss per iteration")
+    if losses:
+        it = np.arange(len(losses))
+        ax.line(it, losses, color=PALETTE[0], width=1.5)
+        ax.points(it, losses, color=PALETTE[0], size=6)
+        ax.text(it[-1], losses[-1], f"{losses[-1]:.3f}", size=10, align="center", baseline="bottom", dy=-6)
+    notes = scene.panel((770, 280, 180, 130), xlim=(0, 1), ylim=(0, 1), axes=False)
+    _text_lines(notes, 0, 0.5, ["Rows: the samples of the batch.", "Red > 0 > blue, each map",
+                                "scaled to its own largest |value|.", "Grey: not computed yet.",
+                                "Orange frame: this stage."], color="#555555", size=10.5)
+
+
+def draw_trace(trace: BackpropTrace, stage: int, history: Sequence[float] = (), *,
+               figsize: tuple[float, float] | None = None) -> Any:
+    """The picture of :func:`trace_scene` as a matplotlib figure (for static pages and scripts).
+
+    ``figsize`` is kept for old callers and ignored: the figure has the scene's size.
+    """
+    from dlbasics.widgets._canvas import _mpl_panel
+
+    scene = trace_scene(trace, stage, history)
+    spec = scene.to_dict()
+    fig = plt.figure(figsize=(scene.width / 100, scene.height / 100), dpi=100)
+    for panel in spec["panels"]:
+        _mpl_panel(fig, panel, (scene.width, scene.height), scene.pixels(), 72 / 100)
     return fig
 
 
+class BackpropStepper(LiveWidget):
+    """State and drawing behind :func:`backprop_stepper` (see there).
+
+    Attributes
+    ----------
+    net : Sequential
+    X, y : arrays
+        The batch.
+    trace : BackpropTrace
+        The current iteration's forward and backward pass.
+    history : list of float
+        The loss of every finished iteration.
+    canvas : Canvas
+    """
+
+    stage: W.IntSlider
+    back: W.Button
+    next: W.Button
+    apply: W.Button
+    batch: W.Button
+    reset: W.Button
+    lr: W.FloatLogSlider
+    info: W.HTML
+
+    def __init__(self, dataset: str, sizes: Sequence[int], activation: str, batch_size: int, lr: float,
+                 rng: int) -> None:
+        super().__init__()
+        self.gen = as_rng(rng)
+        self.X_all, self.y_all = make_dataset(dataset, 200, rng=self.gen)
+        k = int(self.y_all.max()) + 1
+        if sizes[0] != self.X_all.shape[1] or sizes[-1] != k:
+            raise ValueError(f"backprop_stepper: for {dataset!r} sizes must start at {self.X_all.shape[1]} "
+                             f"and end at {k} (classes), got {list(sizes)}")
+        self.sizes, self.activation, self.seed, self.batch_size = tuple(sizes), activation, rng, batch_size
+        self.new_net()
+        self.new_batch()
+        self._make_controls(lr)
+        self.canvas = Canvas(label="every array of one training iteration, forward then backward")
+        self.watch(self.stage)
+        self.back.on_click(lambda _: self.go(self.stage.value - 1))
+        self.next.on_click(lambda _: self.go(self.stage.value + 1))
+        self.apply.on_click(lambda _: self.apply_update())
+        self.batch.on_click(lambda _: self._restart(self.new_batch))
+        self.reset.on_click(lambda _: self._restart(self.new_net))
+        controls = [self.stage, W.HBox([self.back, self.next]), self.apply, self.lr,
+                    W.HBox([self.batch, self.reset]), self.info]
+        self.box(controls, self.canvas, title="Backpropagation, one step at a time", vertical=True)
+        self.refresh()
+
+    def _make_controls(self, lr: float) -> None:
+        style = {"description_width": "60px"}
+        self.stage = W.IntSlider(value=0, min=0, max=self.trace.n_stages - 1, description="stage",
+                                 style=style)
+        self.back = W.Button(description="◀ back", tooltip="previous stage", layout=W.Layout(width="90px"))
+        self.next = W.Button(description="next ▶", tooltip="next stage", layout=W.Layout(width="90px"))
+        self.apply = W.Button(description="apply update", button_style="primary",
+                              layout=W.Layout(width="185px"),
+                              tooltip="W ← W − η dW for every layer, then start the next iteration")
+        self.batch = W.Button(description="new batch", tooltip="draw another batch",
+                              layout=W.Layout(width="90px"))
+        self.reset = W.Button(description="reset weights", tooltip="back to the initial weights",
+                              layout=W.Layout(width="110px"))
+        self.lr = W.FloatLogSlider(value=lr, base=10, min=-2, max=1, step=0.1, description="η", style=style)
+        self.info = W.HTML()
+
+    # -- state -----------------------------------------------------------------------------
+    def new_net(self) -> None:
+        """The initial weights again (the same seed), and no finished iteration."""
+        self.net = mlp(self.sizes, activation=self.activation, rng=self.seed, dtype=np.float64)
+        self.history: list[float] = []
+        if hasattr(self, "X"):
+            self.trace = BackpropTrace(self.net, self.X, self.y)
+
+    def new_batch(self) -> None:
+        """Another batch from the data set; the loss history starts again."""
+        idx = self.gen.choice(self.X_all.shape[0], size=self.batch_size, replace=False)
+        self.X, self.y = self.X_all[idx], self.y_all[idx]
+        self.history = []
+        self.trace = BackpropTrace(self.net, self.X, self.y)
+
+    def apply_update(self) -> None:
+        """One gradient step with the trace's gradients, then the next iteration from stage 0."""
+        tr = self.trace
+        self.history.append(tr.loss)
+        for i, (dW, db) in tr.param_grads.items():
+            layer = self.net.layers[i]
+            assert isinstance(layer, Dense)
+            layer.dW[...] = dW
+            layer.db[...] = db
+        get_optimizer("sgd", self.net.parameters(), lr=self.lr.value).step()
+        self.trace = BackpropTrace(self.net, self.X, self.y)
+        self.go(0)
+
+    def _restart(self, change: Any) -> None:
+        change()
+        self.go(0)
+
+    def go(self, stage: int) -> None:
+        """Show ``stage`` (clipped to the stages there are); redraws even if it is shown already."""
+        with self.hold():
+            self.stage.value = int(np.clip(stage, 0, self.trace.n_stages - 1))
+            self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def update(self) -> None:
+        stage = int(self.stage.value)
+        self.info.value = (f"<small>iteration {len(self.history)}, stage {stage} of "
+                           f"{self.trace.n_stages - 1}</small>")
+        self.canvas.show(trace_scene(self.trace, stage, self.history))
+
+
 def backprop_stepper(dataset: str = "xor", sizes: Sequence[int] = (2, 4, 3, 2), *, activation: str = "tanh",
-                     batch_size: int = 6, lr: float = 0.5, rng: int = 0) -> W.Box:
+                     batch_size: int = 6, lr: float = 0.5, rng: int = 0) -> WidgetBox:
     """Step through one training iteration of a small network, computation by computation.
 
     The first slider walks through the stages: the input batch, each layer's forward pass,
@@ -305,7 +443,7 @@ def backprop_stepper(dataset: str = "xor", sizes: Sequence[int] = (2, 4, 3, 2), 
     every array (rows = samples; red positive, blue negative, each map scaled to its own
     largest entry); the orange frame marks what the current stage computes. "apply update"
     takes the gradient step ``W ← W − η dW`` and starts the next iteration on the same batch,
-    so the loss plot shows the loss going down.
+    so the loss plot shows the loss going down. The picture is drawn in the browser.
 
     Parameters
     ----------
@@ -324,94 +462,8 @@ def backprop_stepper(dataset: str = "xor", sizes: Sequence[int] = (2, 4, 3, 2), 
 
     Returns
     -------
-    ipywidgets.Box
-        Tagged ``dlbasics-widget``.
+    WidgetBox
+        The widget (``.owner`` is its :class:`BackpropStepper`); its canvas has the class
+        ``dlbasics-plot``.
     """
-    gen = as_rng(rng)
-    X_all, y_all = make_dataset(dataset, 200, rng=gen)
-    k = int(y_all.max()) + 1
-    if sizes[0] != X_all.shape[1] or sizes[-1] != k:
-        raise ValueError(f"backprop_stepper: for {dataset!r} sizes must start at {X_all.shape[1]} and end "
-                         f"at {k} (classes), got {list(sizes)}")
-    state: dict[str, Any] = {"history": []}
-
-    def new_net() -> None:
-        state["net"] = mlp(sizes, activation=activation, rng=rng, dtype=np.float64)
-        state["history"] = []
-
-    def new_batch() -> None:
-        idx = gen.choice(X_all.shape[0], size=batch_size, replace=False)
-        state["X"], state["y"] = X_all[idx], y_all[idx]
-
-    def retrace() -> None:
-        state["trace"] = BackpropTrace(state["net"], state["X"], state["y"])
-
-    new_net()
-    new_batch()
-    retrace()
-    n_stages = state["trace"].n_stages
-    w_stage = W.IntSlider(value=0, min=0, max=n_stages - 1, description="stage",
-                          style={"description_width": "60px"})
-    b_back = W.Button(description="◀ back", layout=W.Layout(width="90px"))
-    b_next = W.Button(description="next ▶", layout=W.Layout(width="90px"))
-    b_update = W.Button(description="apply update", button_style="primary", layout=W.Layout(width="185px"),
-                        tooltip="W ← W − η dW for every layer, then start the next iteration")
-    b_batch = W.Button(description="new batch", layout=W.Layout(width="90px"))
-    b_reset = W.Button(description="reset weights", layout=W.Layout(width="110px"))
-    w_lr = W.FloatLogSlider(value=lr, base=10, min=-2, max=1, step=0.1, description="η",
-                            style={"description_width": "60px"})
-    info = W.HTML()
-    out = plot_output()
-
-    def draw() -> Any:
-        return draw_trace(state["trace"], w_stage.value, state["history"])
-
-    def show(change: Any = None) -> None:
-        tr = state["trace"]
-        info.value = (f"<small>iteration {len(state['history'])}, stage {w_stage.value} of "
-                      f"{tr.n_stages - 1}</small>")
-        redraw(out, draw)
-
-    def go(stage: int) -> None:
-        stage = int(np.clip(stage, 0, n_stages - 1))
-        if stage == w_stage.value:
-            show()
-        else:
-            w_stage.value = stage  # observer redraws
-
-    def on_update(_: Any) -> None:
-        tr = state["trace"]
-        state["history"].append(tr.loss)
-        for i, (dW, db) in tr.param_grads.items():  # the gradients of this trace
-            layer = state["net"].layers[i]
-            assert isinstance(layer, Dense)
-            layer.dW[...] = dW
-            layer.db[...] = db
-        SGD(state["net"].parameters(), lr=w_lr.value).step()
-        retrace()
-        go(0)
-
-    def on_batch(_: Any) -> None:
-        new_batch()
-        state["history"] = []
-        retrace()
-        go(0)
-
-    def on_reset(_: Any) -> None:
-        new_net()
-        retrace()
-        go(0)
-
-    w_stage.observe(show, names="value")
-    b_back.on_click(lambda _: go(w_stage.value - 1))
-    b_next.on_click(lambda _: go(w_stage.value + 1))
-    b_update.on_click(on_update)
-    b_batch.on_click(on_batch)
-    b_reset.on_click(on_reset)
-    show()
-    controls = [w_stage, W.HBox([b_back, b_next]), b_update, w_lr, W.HBox([b_batch, b_reset]), info]
-    box = widget_box(controls, out, title="Backpropagation, one step at a time", vertical=True)
-    box._dlbasics_controls = {"stage": w_stage, "back": b_back, "next": b_next, "update": b_update,
-                              "lr": w_lr, "new_batch": b_batch, "reset": b_reset, "state": state}
-    return box
-
+    return BackpropStepper(dataset, sizes, activation, batch_size, lr, rng).widget

@@ -11,33 +11,44 @@ line, ``w1 x1 + w2 x2 + b = 0``, with ``w`` pointing to the class-1 side.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
-from PIL import Image
 
 from dlbasics._typing import Array
 from dlbasics.datasets import make_dataset
 from dlbasics.neuron import Perceptron, PerceptronHistory
 from dlbasics.viz import PALETTE, grid_points, plot_data
-from dlbasics.widgets._common import _show_png, plot_output, show_figure, widget_box
+from dlbasics.widgets._canvas import Canvas, Panel, Scene
+from dlbasics.widgets._common import LiveWidget, WidgetBox, show_figure
 
-__all__ = ["plot_perceptron", "PerceptronPlot", "perceptron_explorer", "PerceptronExplorer", "show_figure"]
+__all__ = ["plot_perceptron", "PerceptronPlot", "perceptron_explorer", "PerceptronExplorer", "line_ends",
+           "show_figure"]
 
 
 #: data sets the explorer offers (two classes each)
 EXPLORER_DATASETS = ("blobs", "xor", "circles")
 
 
-def _line_points(w: Array, b: float, xlim: tuple[float, float],
-                 ylim: tuple[float, float]) -> tuple[Array, Array] | None:
-    """Two points of the line ``w1 x1 + w2 x2 + b = 0`` spanning the view (None if w = 0)."""
-    w1, w2 = float(w[0]), float(w[1])
+def line_ends(w: ArrayLike, b: float, xlim: tuple[float, float],
+              ylim: tuple[float, float]) -> tuple[Array, Array] | None:
+    """Two points of the line ``w1 x1 + w2 x2 + b = 0`` spanning the view, or None if ``w = 0``.
+
+    The one function that turns a neuron's weights into its line: it solves for ``x2`` when the
+    line is flatter than the diagonal and for ``x1`` when it is steeper, so a vertical line is
+    drawn as well as a horizontal one.
+
+    Examples
+    --------
+    >>> x1, x2 = line_ends([1.0, 1.0], -1.0, (-2.0, 2.0), (-2.0, 2.0))
+    >>> x1.tolist(), x2.tolist()
+    ([-2.0, 2.0], [3.0, -1.0])
+    >>> line_ends([0.0, 0.0], 1.0, (0, 1), (0, 1)) is None
+    True
+    """
+    w1, w2 = (float(v) for v in np.asarray(w, dtype=np.float64).ravel()[:2])
     if abs(w1) < 1e-12 and abs(w2) < 1e-12:
         return None
     if abs(w2) >= abs(w1):  # not too steep: solve for x2
@@ -101,7 +112,7 @@ class PerceptronPlot:
         # the two half-planes: the view's corners on each side of the line, plus the crossings
         for k, region in enumerate(self._regions):
             region.set_xy(_half_plane(self._corners, w, b, positive=bool(k)))
-        ends = _line_points(w, b, self.xlim, self.ylim)
+        ends = line_ends(w, b, self.xlim, self.ylim)
         visible = ends is not None
         if ends is None:
             self._line.set_data([], [])
@@ -208,8 +219,20 @@ def plot_perceptron(ax: Any, X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float,
     return wrong
 
 
-class PerceptronExplorer:
-    """State and callbacks behind :func:`perceptron_explorer` (see there).
+_TINT = 0.18  # how strongly each half-plane is tinted with its class colour
+
+
+def _rgb(colour: str) -> Array:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+
+
+#: the two half-planes' colours: white tinted with class 0's and class 1's colour, RGBA
+_HALF_PLANES = np.array([np.append((1 - _TINT) * 255 + _TINT * _rgb(PALETTE[k]), 255) for k in (0, 1)],
+                        dtype=np.uint8)
+
+
+class PerceptronExplorer(LiveWidget):
+    """State and drawing behind :func:`perceptron_explorer` (see there).
 
     Attributes
     ----------
@@ -219,8 +242,12 @@ class PerceptronExplorer:
         The current data set.
     history : PerceptronHistory or None
         The last "run to convergence".
-    widget : ipywidgets.Box
-        What the notebook displays.
+    point : int or None
+        The sample used by the last single update (marked on the plot).
+    canvas : Canvas
+        The picture: the plane with the line, and the errors per epoch.
+    widget : WidgetBox
+        What the notebook displays (``widget.owner`` is this object).
     """
 
     def __init__(self, dataset: str = "blobs", *, w: tuple[float, float] = (1.0, -1.0), b: float = 0.0,
@@ -231,52 +258,51 @@ class PerceptronExplorer:
                              f"got {dataset!r}")
         if int(max_epochs) < 1:
             raise ValueError(f"perceptron_explorer: max_epochs must be >= 1, got {max_epochs}")
+        super().__init__()
         self.n, self.seed, self.max_epochs, self.limit = int(n), int(rng), int(max_epochs), float(limit)
         self.perceptron = Perceptron(2, lr=lr)
         self.perceptron.w[:] = w
         self.perceptron.b = float(b)
         self.history: PerceptronHistory | None = None
-        self.point: int | None = None  # sample used by the last single update
+        self.point: int | None = None
         self._cursor = 0  # where the search for the next misclassified point starts
-        self._syncing = False
         self._load(dataset)
+        self._make_controls(w, b, dataset)
+        self.canvas = Canvas(label="the perceptron's line over the data, and its errors per epoch")
+        self.watch(self.w1, self.w2, self.b)
+        self.dataset.observe(self._on_dataset, names="value")
+        self.step_button.on_click(lambda _: self.step())
+        self.run_button.on_click(lambda _: self.run())
+        controls = [self.w1, self.w2, self.b, self.dataset, self.step_button, self.run_button, self.status]
+        self.box(controls, self.canvas, title="Perceptron explorer")
+        self.widget.explorer = self  # type: ignore[attr-defined]  # the name used before .owner
+        self._set_status("Drag the sliders, or let the perceptron rule move the line.")
+        self.refresh()
 
-        slider = dict(min=-limit, max=limit, step=0.05, readout_format=".2f", continuous_update=True,
-                      style={"description_width": "30px"}, layout=W.Layout(width="280px"))
+    def _make_controls(self, w: tuple[float, float], b: float, dataset: str) -> None:
+        slider = dict(min=-self.limit, max=self.limit, step=0.05, readout_format=".2f",
+                      continuous_update=True, style={"description_width": "30px"},
+                      layout=W.Layout(width="280px"))
         self.w1 = W.FloatSlider(value=float(w[0]), description="w1", **slider)
         self.w2 = W.FloatSlider(value=float(w[1]), description="w2", **slider)
         self.b = W.FloatSlider(value=float(b), description="b", **slider)
         self.dataset = W.Dropdown(options=list(EXPLORER_DATASETS), value=dataset, description="data",
                                   style={"description_width": "30px"}, layout=W.Layout(width="280px"))
         self.step_button = W.Button(description="one perceptron update", icon="step-forward",
+                                    tooltip="apply the perceptron rule to the next misclassified point",
                                     layout=W.Layout(width="280px"))
         self.run_button = W.Button(description=f"run to convergence (≤ {self.max_epochs} epochs)",
-                                   icon="forward", layout=W.Layout(width="280px"))
+                                   icon="forward", tooltip="run whole epochs until no point is wrong",
+                                   layout=W.Layout(width="280px"))
         self.status = W.HTML(layout=W.Layout(width="280px"))
-        for s in (self.w1, self.w2, self.b):
-            s.observe(self._on_slider, names="value")
-        self.dataset.observe(self._on_dataset, names="value")
-        self.step_button.on_click(lambda _: self.step())
-        self.run_button.on_click(lambda _: self.run())
-
-        self.fig = Figure(figsize=(9.2, 4.1), dpi=85)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self._background: Any = None
-        self.ax, self.ax_err = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
-        self.fig.subplots_adjust(left=0.075, right=0.98, bottom=0.24, top=0.92, wspace=0.25)
-        self._setup_axes()
-        self.out = plot_output()
-        controls = [self.w1, self.w2, self.b, self.dataset, self.step_button, self.run_button,
-                    self.status]
-        self.widget = widget_box(controls, self.out, title="Perceptron explorer")
-        self.widget.explorer = self  # type: ignore[attr-defined]
-        self._set_status("Drag the sliders, or let the perceptron rule move the line.")
-        self.draw(full=True)
 
     # -- state -----------------------------------------------------------------------------
     def _load(self, name: str) -> None:
         self.name = name
         self.X, self.y = make_dataset(name, self.n, rng=self.seed)
+        xx, yy, self._grid = grid_points(self.X, 100, pad=0.5)  # (100², 2): the plane, row by row
+        self.xlim = (float(xx[0, 0]), float(xx[0, -1]))
+        self.ylim = (float(yy[0, 0]), float(yy[-1, 0]))
 
     def misclassified(self) -> Array:
         """Boolean mask of the points the current line gets wrong, shape ``(N,)``."""
@@ -290,11 +316,9 @@ class PerceptronExplorer:
         if rescaled:  # same line, same predictions: only the length of (w, b) changes
             p.w *= self.limit / big
             p.b *= self.limit / big
-        self._syncing = True
-        try:
+        with self.hold():  # three sliders, one picture
             self.w1.value, self.w2.value, self.b.value = float(p.w[0]), float(p.w[1]), float(p.b)
-        finally:
-            self._syncing = False
+            self.refresh()
         if rescaled:
             self.status.value += ("<br><small>(w and b were scaled down to fit the sliders: "
                                   "same line)</small>")
@@ -302,21 +326,12 @@ class PerceptronExplorer:
     def _set_status(self, text: str) -> None:
         self.status.value = f"<div style='line-height:1.3'>{text}</div>"
 
-    # -- callbacks -------------------------------------------------------------------------
-    def _on_slider(self, change: dict[str, Any]) -> None:
-        if self._syncing:
-            return
-        self.perceptron.w[:] = (self.w1.value, self.w2.value)
-        self.perceptron.b = float(self.b.value)
-        self.point = None
-        self.draw()
-
+    # -- actions ---------------------------------------------------------------------------
     def _on_dataset(self, change: dict[str, Any]) -> None:
         self._load(change["new"])
         self.history, self.point, self._cursor = None, None, 0
-        self._setup_axes()
         self._set_status(f"Data set: {change['new']}.")
-        self.draw(full=True)
+        self.refresh()
 
     def step(self) -> bool:
         """Apply the perceptron rule to the next misclassified point; False if there is none."""
@@ -324,7 +339,7 @@ class PerceptronExplorer:
         if wrong.size == 0:
             self.point = None
             self._set_status("No misclassified point left: the perceptron has <b>converged</b> ✓")
-            self.draw()
+            self.refresh()
             return False
         later = wrong[wrong >= self._cursor]
         i = int(later[0] if later.size else wrong[0])  # cycle through the data in order
@@ -334,12 +349,9 @@ class PerceptronExplorer:
         p.update(self.X[i], self.y[i])
         self.point = i
         sign = "+" if self.y[i] > y_hat else "−"
-        self._set_status(
-            f"Point {i} has label {self.y[i]} but was predicted {y_hat}:<br>"
-            f"w ← w {sign} η·x, b ← b {sign} η (η = {p.lr:g})"
-        )
+        self._set_status(f"Point {i} has label {self.y[i]} but was predicted {y_hat}:<br>"
+                         f"w ← w {sign} η·x, b ← b {sign} η (η = {p.lr:g})")
         self._sync_sliders()
-        self.draw()
         return True
 
     def run(self) -> PerceptronHistory:
@@ -349,79 +361,81 @@ class PerceptronExplorer:
         if hist.converged:
             self._set_status(f"<b>Converged</b> after {len(hist.errors)} epoch(s) ✓")
         else:
-            self._set_status(
-                f"<b>Did not converge after {self.max_epochs} epochs</b>: still "
-                f"{hist.errors[-1]} error(s) in the last epoch. No straight line separates "
-                f"{self.name}."
-            )
+            self._set_status(f"<b>Did not converge after {self.max_epochs} epochs</b>: still "
+                             f"{hist.errors[-1]} error(s) in the last epoch. No straight line "
+                             f"separates {self.name}.")
         self._sync_sliders()
-        self.draw(full=True)
         return hist
 
     # -- drawing ---------------------------------------------------------------------------
-    def _setup_axes(self) -> None:
-        """(Re)build both panels for the current data set; :meth:`draw` only updates them."""
-        self.ax.clear()
-        self.art = PerceptronPlot(self.ax, self.X, self.y)
-        ax = self.ax_err
-        ax.clear()
-        ax.set_title("errors per epoch (last run)", fontsize=10)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("misclassified points")
-        (self._err_line,) = ax.plot([], [], marker="o", ms=3, color=PALETTE[0],
-                                    label="errors in the epoch")
-        self._err_hint = ax.text(0.5, 0.5, "press 'run to convergence'", ha="center", va="center",
-                                 transform=ax.transAxes, color="0.4")
-        ax.set_xlim(0.5, 10.5)
-        ax.set_ylim(0, 1)
-        handles, labels = self.ax.get_legend_handles_labels()
-        if self.fig.legends:
-            self.fig.legends.clear()
-        self.fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize="small",
-                        frameon=False)
+    def update(self) -> None:
+        p = self.perceptron
+        shown = (float(self.w1.value), float(self.w2.value), float(self.b.value))
+        if shown != (float(p.w[0]), float(p.w[1]), float(p.b)):  # the learner moved a slider
+            p.w[:] = shown[:2]
+            p.b = shown[2]
+            self.point = None
+        scene = Scene(640, 390)  # fits beside the controls in a notebook
+        self._draw_plane(scene)
+        self._draw_errors(scene)
+        self.canvas.show(scene)
 
     def draw(self, full: bool = False) -> None:
-        """Update the plot and show it.
+        """Redraw (kept for old callers; ``full`` no longer matters: the browser paints it all)."""
+        self.refresh()
 
-        Moving the line only redraws what moves (the classic "blitting": the axes, ticks,
-        labels and the errors panel are rendered once and reused), which keeps a slider drag
-        fast. ``full=True`` renders everything again (new data, a new run).
-        """
-        p = self.perceptron
-        self.art.update(p.w, p.b, point=self.point)
-        if full or self._background is None:
-            hist = self.history
-            self._err_hint.set_visible(hist is None)
-            errors = [] if hist is None else hist.errors
-            self._err_line.set_data(np.arange(1, len(errors) + 1), errors)
-            if errors:
-                self.ax_err.set_xlim(0.5, max(len(errors), 2) + 0.5)
-                self.ax_err.set_ylim(0, max(max(errors), 1) * 1.15)
-            moving = self.art.artists[:-1]  # all but the title, which stays visible (and empty) so
-            shown = [a.get_visible() for a in moving]  # that matplotlib still places it
-            title = self.ax.get_title()
-            for a in moving:
-                a.set_visible(False)
-            self.ax.title.set_text("")
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            for a, visible in zip(moving, shown, strict=True):
-                a.set_visible(visible)
-            self.ax.title.set_text(title)
-        self.canvas.restore_region(self._background)
-        renderer = self.canvas.get_renderer()
-        for a in self.art.artists:
-            a.draw(renderer)
-        width, height = (int(v) for v in self.canvas.get_width_height())
-        buf = io.BytesIO()
-        Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buf, format="png", compress_level=1)
-        _show_png(self.out, buf.getvalue(), width, height)
+    def _draw_plane(self, scene: Scene) -> None:
+        p, X = self.perceptron, self.X
+        w, b = p.w.astype(np.float64), float(p.b)
+        wrong = self.misclassified()
+        ax = scene.panel((50, 30, 350, 310), xlim=self.xlim, ylim=self.ylim, xlabel="x₁", ylabel="x₂",
+                         title=f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}: {int(wrong.sum())} misclassified",
+                         legend_loc="ul")
+        side = (self._grid @ w + b > 0).astype(np.intp).reshape(100, 100)  # 1 where class 1 is predicted
+        ax.image(_HALF_PLANES[side], extent=(*self.xlim, *self.ylim))
+        for k, marker in ((0, "o"), (1, "s")):
+            ax.points(X[self.y == k, 0], X[self.y == k, 1], color=PALETTE[k], size=7, marker=marker,
+                      edge="white", label=f"class {k}")
+        ax.points(X[wrong, 0], X[wrong, 1], color="#00000000", size=14, edge="#000000", label="misclassified")
+        ax.spec["legend"][-1]["color"] = "#000000"  # the rings are transparent inside
+        self._draw_line(ax, w, b)
+        if self.point is not None:
+            ax.points(X[[self.point], 0], X[[self.point], 1], color=PALETTE[5], size=16, marker="x",
+                      edge="white", label="point used for the update")
+
+    def _draw_line(self, ax: Panel, w: Array, b: float) -> None:
+        """The boundary ``w·x + b = 0`` and the weight vector, from the point of the line closest to
+        the data's centre (when that point is in view)."""
+        self.line = line_ends(w, b, self.xlim, self.ylim)
+        if self.line is None:
+            return
+        ax.line(*self.line, color="#000000", width=2.5, halo="white", label="boundary w·x + b = 0")
+        c = self.X.mean(axis=0)
+        p0 = c - (c @ w + b) / (w @ w) * w
+        if self.xlim[0] <= p0[0] <= self.xlim[1] and self.ylim[0] <= p0[1] <= self.ylim[1]:
+            arrow = 0.15 * (self.xlim[1] - self.xlim[0]) * w / np.linalg.norm(w)
+            ax.arrow(p0, p0 + arrow, color="#000000", width=2, halo="white")
+            tip = p0 + 1.35 * arrow
+            ax.text(float(tip[0]), float(tip[1]), "w", size=13, bold=True, align="center")
+
+    def _draw_errors(self, scene: Scene) -> None:
+        errors = [] if self.history is None else list(self.history.errors)
+        top = max([*errors, 1]) * 1.15
+        ax = scene.panel((470, 30, 160, 310), xlim=(0.5, max(len(errors), 10) + 0.5), ylim=(0, top),
+                         xlabel="epoch", ylabel="misclassified points", title="errors per epoch",
+                         legend_loc="ur")
+        if errors:
+            epochs = np.arange(1, len(errors) + 1)
+            ax.line(epochs, errors, color=PALETTE[0], width=1.5, label="errors in the epoch")
+            ax.points(epochs, errors, color=PALETTE[0], size=5)
+        else:
+            for text, dy in (("press 'run to", -8), ("convergence'", 8)):
+                ax.text(5.5, top / 2, text, color="#666666", align="center", dy=dy)
 
 
 def perceptron_explorer(dataset: str = "blobs", *, w: tuple[float, float] = (1.0, -1.0),
                         b: float = 0.0, n: int = 100, lr: float = 0.2, max_epochs: int = 50,
-                        rng: int = 0) -> W.Box:
+                        rng: int = 0) -> WidgetBox:
     """Interactive perceptron: drag its weights, or train it one update at a time.
 
     Controls: sliders for ``w1``, ``w2`` and ``b`` (the line moves as you drag), a data set
@@ -451,8 +465,9 @@ def perceptron_explorer(dataset: str = "blobs", *, w: tuple[float, float] = (1.0
 
     Returns
     -------
-    ipywidgets.Box
-        The widget (``.explorer`` holds its :class:`PerceptronExplorer`).
+    WidgetBox
+        The widget (``.owner``, also ``.explorer``, is its :class:`PerceptronExplorer`); its canvas
+        has the class ``dlbasics-plot``.
 
     Taught in notebook 03.
     """
