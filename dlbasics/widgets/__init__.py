@@ -1,4 +1,4 @@
-"""Interactive widgets of the course (ipywidgets 8 + matplotlib, ``%matplotlib inline``).
+"""Interactive widgets of the course (ipywidgets 8 controls, pictures drawn in the browser).
 
 Imported on demand — ``import dlbasics`` does not load ipywidgets — so instructors can use the
 same widgets in their own notebooks::
@@ -6,8 +6,11 @@ same widgets in their own notebooks::
     from dlbasics.widgets import weight_slider
     weight_slider()
 
-Every main widget is an ipywidgets box carrying the CSS class ``dlbasics-widget``; the plot it
-redraws lives in a child with the class ``dlbasics-plot`` (see :func:`widget_box`).
+Every main widget is a :class:`~dlbasics.widgets._common.LiveWidget`: its box carries the CSS
+class ``dlbasics-widget``; the plot it redraws lives in a child with the class ``dlbasics-plot`` —
+a :class:`~dlbasics.widgets._canvas.Canvas` (anywidget) that paints the arrays the kernel sends,
+or, for pictures that change rarely, a matplotlib figure. The box's output also carries a PNG of
+the current picture, for pages that cannot run widgets (see :mod:`dlbasics.widgets._common`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     # -- notebook 07: mnist.py --
     "mnist_browser": "mnist",
     "perturb_digit": "mnist",
+    "draw_digit": "draw",
 }
 
 __all__ = ["widget_box", "plot_output", *_EXPORTS]
