@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -109,15 +110,48 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 
 SOLUTION_TAG = "solution"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _static_widgets(nb: dict) -> None:
+    """Show each widget that carries a picture of itself as that picture.
+
+    The course's widgets put a PNG of their current state in their output bundle beside the live
+    view; a page without a kernel shows the PNG (the live view would be a picture that cannot
+    change). The saved widget state then keeps only the models that the remaining live views
+    (plain ipywidgets controls) need, so the page loads no widget code it does not use.
+    """
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_VIEW in data and "image/png" in data:
+                del data[WIDGET_VIEW]
+    saved = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE)
+    if not saved:
+        return
+    state = saved.get("state", {})
+    todo = [out["data"][WIDGET_VIEW]["model_id"] for cell in nb.get("cells", [])
+            for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
+    keep: set[str] = set()
+    while todo:
+        model = todo.pop()
+        if model in keep or model not in state:
+            continue
+        keep.add(model)
+        refs = re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[model]))
+        todo.extend(refs)
+    saved["state"] = {k: v for k, v in state.items() if k in keep}
 
 
 def _copy_course(src: Path = ROOT / "course", dst: Path = DOCS / "notebooks") -> None:
     """Mirror ``course/`` into ``docs/notebooks/`` (Sphinx only reads below ``docs/``).
 
-    Solution cells get myst-nb's ``hide-input`` tag, so the site shows them collapsed with
-    their output visible, as ``source_hidden`` does in JupyterLab, and the ``# NBVAL_...``
-    comment lines (instructions to the notebook tests) are dropped. A file is rewritten only
-    when its content changes, so incremental builds stay incremental.
+    Widgets that carry a picture of themselves are shown as that picture (see
+    :func:`_static_widgets`). Solution cells get myst-nb's ``hide-input`` tag, so the site
+    shows them collapsed with their output visible, as ``source_hidden`` does in JupyterLab,
+    and the ``# NBVAL_...`` comment lines (instructions to the notebook tests) are dropped. A
+    file is rewritten only when its content changes, so incremental builds stay incremental.
     """
     dst.mkdir(exist_ok=True)
     wanted = set()
@@ -136,6 +170,7 @@ def _copy_course(src: Path = ROOT / "course", dst: Path = DOCS / "notebooks") ->
                 if cell.get("cell_type") == "code":  # nbval's markers mean nothing to a reader
                     lines = "".join(cell.get("source", "")).splitlines(keepends=True)
                     cell["source"] = "".join(ln for ln in lines if not ln.startswith("# NBVAL_"))
+            _static_widgets(nb)
             data = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
         target = dst / rel
         if not target.exists() or target.read_bytes() != data:

@@ -249,14 +249,15 @@ def test_site_works_without_internet(site, site_url):
 
                 if has_math:
                     _check_formulas(page, rel)
-                notebook = ROOT / "course" / f"{Path(rel).stem}.ipynb"
+                notebook = ROOT / "docs" / "notebooks" / f"{Path(rel).stem}.ipynb"  # as the site has it
                 expected = _widget_views(notebook) if rel.startswith("notebooks/") else []
+                if rel.startswith("notebooks/"):
+                    widget_pages += _check_pictures(page, rel, notebook)
                 if expected:
-                    widget_pages += 1
                     _check_widgets(page, rel, expected)
                 closed.add(rel)
                 page.close()
-            assert widget_pages > 0 and any(pages.values()), "no page with widgets or formulas was checked"
+            assert widget_pages > 0 and any(pages.values()), "no widget's picture or formula was checked"
         finally:
             context.close()
     assert not blocked, f"the site asked for {len(blocked)} files from outside: {blocked[:10]}"
@@ -276,6 +277,28 @@ def _check_formulas(page: object, rel: str) -> None:
     first = page.query_selector("div.math") or page.query_selector(".math")  # type: ignore[attr-defined]
     first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{Path(rel).stem}-math.png"))  # type: ignore[attr-defined]
+
+
+PICTURES_JS = """
+() => Array.from(document.querySelectorAll('.cell_output img'))
+  .filter(img => !img.closest('.jupyter-widgets'))
+  .map(img => [img.naturalWidth, img.getBoundingClientRect().width])
+"""
+
+
+def _check_pictures(page: object, rel: str, notebook: Path) -> int:
+    """Every PNG output of the notebook (figures, and widgets shown as the picture they carry)
+    is on ``page``, decoded and visible; returns how many of them are widgets' pictures."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    course = json.loads((ROOT / "course" / notebook.name).read_text(encoding="utf-8"))
+    pngs = [out for cell in nb["cells"] for out in cell.get("outputs", [])
+            if "image/png" in out.get("data", {})]
+    widget_pngs = sum(WIDGET_VIEW in out.get("data", {}) and "image/png" in out["data"]
+                      for cell in course["cells"] for out in cell.get("outputs", []))
+    shown = page.evaluate(PICTURES_JS)  # type: ignore[attr-defined]
+    assert len(shown) == len(pngs), f"{rel}: {len(shown)} of the notebook's {len(pngs)} pictures on the page"
+    assert all(natural > 0 and width > 50 for natural, width in shown), f"{rel}: a picture is not drawn"
+    return widget_pngs
 
 
 def _check_widgets(page: object, rel: str, expected: list[tuple[str, int]]) -> None:
