@@ -56,6 +56,8 @@ from typing import BinaryIO, Literal
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
+from dlbasics._util import progress_bar
+
 __all__ = [
     "IDX_MAX_BYTES",
     "IDX_MAX_ITEMS",
@@ -739,14 +741,7 @@ def _progress_bar(
     total: int | None, desc: str, *, enabled: bool
 ) -> Iterator[Callable[[int], object]]:
     """Yield a function ``advance(n_bytes)``: a tqdm bar if wanted and installed, else a no-op."""
-    bar = None
-    if enabled:
-        try:
-            from tqdm.auto import tqdm  # type: ignore[import-untyped]
-        except ImportError:  # tqdm is optional
-            tqdm = None
-        if tqdm is not None:
-            bar = tqdm(total=total, desc=desc, unit="B", unit_scale=True, unit_divisor=1024)
+    bar = progress_bar(total, desc=desc, unit="B", unit_scale=True, unit_divisor=1024) if enabled else None
     try:
         yield bar.update if bar is not None else (lambda n: None)
     finally:
