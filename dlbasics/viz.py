@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from dlbasics._typing import Array
 
@@ -23,6 +23,7 @@ __all__ = [
     "plot_data",
     "plot_decision_boundary",
     "LivePlot",
+    "running_mean",
 ]
 
 
@@ -101,22 +102,41 @@ def plot_decision_boundary(ax: Any, predict: Callable[[Array], ArrayLike], X: Ar
     return cs
 
 
+def running_mean(values: ArrayLike, window: int) -> NDArray[np.float64]:
+    """The mean of the last ``window`` values at each position (fewer at the start), (n,).
+
+    Examples
+    --------
+    >>> running_mean([1.0, 3.0, 5.0, 7.0], 2)
+    array([1., 2., 4., 6.])
+    """
+    v = np.asarray(values, dtype=np.float64)
+    c = np.concatenate([[0.0], np.cumsum(v)])  # (n + 1,)
+    i = np.arange(1, v.size + 1)
+    lo = np.maximum(i - window, 0)
+    return (c[i] - c[lo]) / (i - lo)
+
+
 class LivePlot:
     """A training callback that redraws one figure in place while :func:`dlbasics.fit` runs.
 
-    Shows the loss per step (and, for 2-D data, the current decision boundary), updating the
-    same output every ``every`` steps through a display handle — no flicker, no pile of
-    figures. Pass it in ``callbacks=[live]`` with ``callback_every=every``.
+    Shows the loss per step, light, with its running mean over the last ``smooth`` steps drawn
+    over it (one mini-batch's loss is noisy; the mean shows the trend), and, for 2-D data, the
+    current decision boundary, updating the same output every ``every`` steps through a display
+    handle — no flicker, no pile of figures. Pass it in ``callbacks=[live]`` with
+    ``callback_every=every``.
 
     Parameters
     ----------
     X, y : arrays, optional
         2-D training data, to draw the decision boundary next to the loss curve.
     title : str
+    smooth : int, default 20
+        Steps in the running mean (1 draws the raw loss only).
     """
 
     def __init__(self, X: ArrayLike | None = None, y: ArrayLike | None = None, *,
-                 title: str = "Training", res: int = 80) -> None:
+                 title: str = "Training", res: int = 80, smooth: int = 20) -> None:
         import matplotlib.pyplot as plt
 
         self.X = None if X is None else np.asarray(X)
@@ -130,12 +150,19 @@ class LivePlot:
             if self.y.shape[:1] != self.X.shape[:1]:
                 raise ValueError(f"LivePlot: X has {len(self.X)} samples, so y needs {len(self.X)} "
                                  f"labels, got shape {self.y.shape}")
-        self.res = res
+        if isinstance(smooth, bool) or not isinstance(smooth, (int, np.integer)) or smooth < 1:
+            raise ValueError(f"LivePlot: smooth must be a whole number of steps >= 1, got {smooth!r}")
+        self.res, self.smooth = res, int(smooth)
         ncols = 2 if self.X is not None and self.X.shape[1] == 2 else 1
         self.fig, axes = plt.subplots(1, ncols, figsize=(5 * ncols, 3.6), squeeze=False)
         self.ax_loss = axes[0, 0]
         self.ax_data = axes[0, 1] if ncols == 2 else None
-        (self.line,) = self.ax_loss.plot([], [], color=PALETTE[0], label="loss per step")
+        raw_style = {"alpha": 0.35, "linewidth": 0.8} if self.smooth > 1 else {}
+        (self.line,) = self.ax_loss.plot([], [], color=PALETTE[0], label="loss per step", **raw_style)
+        self.mean_line = None
+        if self.smooth > 1:
+            (self.mean_line,) = self.ax_loss.plot([], [], color=PALETTE[5], linewidth=2,
+                                                  label=f"mean of the last {self.smooth} steps")
         self.ax_loss.set_xlabel("step")
         self.ax_loss.set_ylabel("loss")
         self.ax_loss.set_title(f"{title}: loss")
@@ -158,8 +185,11 @@ class LivePlot:
         self._last_step = state.step
         if self.handle is None:
             self.show()
-        losses = state.history.step_loss
-        self.line.set_data(np.arange(1, len(losses) + 1), losses)
+        losses = np.asarray(state.history.step_loss, dtype=np.float64)  # (steps,)
+        steps = np.arange(1, len(losses) + 1)
+        self.line.set_data(steps, losses)
+        if self.mean_line is not None:
+            self.mean_line.set_data(steps, running_mean(losses, self.smooth))
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
         if self.ax_data is not None and self.X is not None and self.y is not None:

@@ -651,6 +651,8 @@ CASES: list[Case] = [
      r"LivePlot: pass both X and y .* or neither"),
     ("LivePlot-lengths", lambda: _viz().LivePlot(_X(4, 2), _y(3, 2)), ValueError,
      r"LivePlot: X has 4 samples, so y needs 4 labels, got shape \(3,\)"),
+    ("LivePlot-smooth-0", lambda: _viz().LivePlot(smooth=0), ValueError,
+     r"LivePlot: smooth must be a whole number of steps >= 1, got 0"),
     ("LivePlot-1d-X", lambda: _viz().LivePlot(np.zeros(4), _y(4, 2)), ValueError,
      r"LivePlot: X must be data of shape \(N, n_features\) .* got shape \(4,\)"),
     ("load_mnist-data_dir-int", lambda: _mnist().load_mnist(data_dir=5), TypeError,  # type: ignore[arg-type]
