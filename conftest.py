@@ -12,6 +12,8 @@ os.environ.setdefault("DLBASICS_OFFLINE", "1")
 # Draw off-screen in the unit tests (the notebooks select the inline backend themselves).
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-collect_ignore = ["docs/conf.py", "tools", "benchmarks"]
+# The test folders' conftest.py files are fixtures, not modules with doctests (two files of one name
+# cannot both be imported as modules).
+collect_ignore = ["docs/conf.py", "tools", "benchmarks", "tests/conftest.py", "tests/browser/conftest.py"]
 if importlib.util.find_spec("sklearn") is None:
     collect_ignore.append("dlbasics/sklearn.py")
