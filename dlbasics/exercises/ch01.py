@@ -25,8 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dlbasics.exercises._common import check_number, correct, hints, is_blank, not_done, show_hint, wrong
+from dlbasics.exercises._quiz import Choice, Number, ask, questions
 
-__all__ = ["cycling_data", "check_walk_kcal", "check_cycling_weight", "check_sse_function", "hint"]
+__all__ = ["cycling_data", "check_walk_kcal", "check_cycling_weight", "check_sse_function", "QUESTIONS",
+           "check_question", "hint"]
 
 #: a brisk walk burns about 4.2 kcal per minute; exercise 1 asks for 50 minutes
 WALK_KCAL_PER_MIN = 4.2
@@ -245,3 +247,62 @@ def check_sse_function(answer: Any) -> None:
 
 def _join_weights(ws: NDArray[np.float64]) -> str:
     return ", ".join(f"{v:g}" for v in ws)
+
+
+# -- self-check questions ------------------------------------------------------------------------
+
+#: the self-check questions at the end of notebook 01 (the notebook shows each one's text)
+QUESTIONS = questions(
+    __name__,
+    knowledge=Choice(
+        "b",
+        a="the input is the question asked (how many minutes): it changes with every use, while what the "
+          "neuron learned stays the same",
+        b="the weight is the one number training changed: the kcal per minute the neuron learned from the "
+          "examples, and all it needs to answer new questions",
+        c="the output is worked out afresh from the input and the weight each time: it is the answer, not "
+          "what the neuron knows",
+        d="after training the examples can be thrown away: the neuron keeps one number, not a table to "
+          "look things up in",
+    ),
+    float_compare=Choice(
+        "b",
+        a="rounding happens to work here, but two numbers a hair apart can round to different digits "
+          "(0.25 and 0.2499999… to one decimal): compare with a tolerance instead",
+        b="math.isclose allows a tiny relative difference (1e-9 by default): the product differs from "
+          "226.8 only in its last binary digit",
+        c="int() cuts the fraction off: 226.0 and 226.9 would both pass, so the check would hardly check",
+        d="floats are exact and repeatable; 7.56 just has no exact binary form, so the product carries a "
+          "rounding error in its last digit",
+    ),
+    gradient_step=Number(
+        4.6,
+        why="dE/dw = 2·x·(x·w − y) = 2·2·(6 − 10) = −16 at w = 3: the slope is negative, so the step goes "
+            "up, to w − 0.1 · (−16)",
+        mistakes=[
+            (1.4, "that step went uphill: w ← w − η · dE/dw subtracts the slope, and here the slope is "
+                  "negative"),
+            (3.8, "the derivative of a square brings a factor 2: d/dw (x·w − y)² = 2·x·(x·w − y)"),
+            (2.2, "two slips: the step went uphill (subtract the slope) and the square's factor 2 is "
+                  "missing"),
+            (19.0, "the step is the slope times the learning rate η = 0.1, not the slope itself"),
+            (-13.0, "the step is the slope times the learning rate η = 0.1, and it subtracts the slope"),
+        ],
+        pointer="work out dE/dw = 2·x·(x·w − y) at w = 3 first, then w − η · dE/dw",
+        rtol=1e-3,
+    ),
+)
+
+
+@hints("Go back to the section the question is about and rule out the options that contradict it.",
+       "A wrong option's feedback says what it overlooks: try one and read why.")
+def check_question(name: Any, answer: Any) -> None:
+    """Self-check question ``name`` of notebook 01: ``"knowledge"``, ``"float_compare"`` (a letter)
+    or ``"gradient_step"`` (a number).
+
+    Examples
+    --------
+    >>> check_question("knowledge", "a")  # doctest: +ELLIPSIS
+    ❌ question knowledge: not yet — not (a): the input is the question asked ...
+    """
+    ask(QUESTIONS, name, answer)
