@@ -317,6 +317,13 @@ def _kept_tags(*cells: Cell | None) -> list[str]:
     return seen
 
 
+def _label(name: str, raising: str) -> str:
+    """What a check's cells are called: ``walk_kcal`` for ``check_walk_kcal``, and
+    ``question_knowledge`` for ``check_question("knowledge", …)``."""
+    asked = re.search(r"check_question,\s*[\"'](\w+)[\"']", raising)
+    return f"question_{asked[1]}" if name == "check_question" and asked else name.removeprefix("check_")
+
+
 def _exercise(learner: Cell | None, solution: Cell | None, ids: _Ids, n: int, points: float,
               build_points: float, warnings: list[str]) -> list[Cell]:
     """The answer cell and test cells of one exercise (either cell may be ``None``)."""
@@ -331,7 +338,7 @@ def _exercise(learner: Cell | None, solution: Cell | None, ids: _Ids, n: int, po
         lines = _region(_trim(_body_lines(s_code)))
     body = "\n".join(lines)
     tags = _kept_tags(learner, solution)
-    names = list(dict.fromkeys(name.removeprefix("check_") for _, _, name, _ in checks))
+    names = list(dict.fromkeys(_label(name, raising) for _, _, name, raising in checks))
     stem = names[0] if names else f"exercise_{n}"
     if not checks:
         meta = _meta(ids(f"answer_{stem}"), grade=True, solution=True, locked=False, points=worth)
@@ -340,7 +347,7 @@ def _exercise(learner: Cell | None, solution: Cell | None, ids: _Ids, n: int, po
                                              locked=False), base)]
     for _, _, name, raising in checks:
         test = f"{RAISING_IMPORT}\n\n{raising}"
-        meta = _meta(ids(f"test_{name.removeprefix('check_')}"), grade=True, solution=False, locked=True,
+        meta = _meta(ids(f"test_{_label(name, raising)}"), grade=True, solution=False, locked=True,
                      points=worth)
         cells.append(_cell("code", test, (), meta))
     return cells
