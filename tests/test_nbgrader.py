@@ -254,7 +254,8 @@ def test_command_line(tmp_path, capsys):
     out = tmp_path / "grading"
     assert mk.main([str(ROOT / "course"), str(out), "--notebook", "01", "--course-id", "nn101"]) == 0
     course = json.loads((ROOT / "course" / "01_single_neuron.ipynb").read_text(encoding="utf-8"))
-    graded = sum("solution" in c.get("metadata", {}).get("tags", []) for c in course["cells"])  # one check each
+    # one check in each solution cell
+    graded = sum("solution" in c.get("metadata", {}).get("tags", []) for c in course["cells"])
     assert graded >= 6 and f"{graded} autograder tests, {graded} points" in capsys.readouterr().out
     assert [p.relative_to(out).as_posix() for p in sorted(out.rglob("*.ipynb"))] == [
         "source/01_single_neuron/01_single_neuron.ipynb"]
