@@ -6,33 +6,19 @@ overlooks and never the right option's letter or the right number.
 
 from __future__ import annotations
 
-import io
 import re
-from contextlib import redirect_stdout
 from typing import Any
 
 import pytest
+from exercise_helpers import BAD, OK, WAIT
+from exercise_helpers import feedback as shared_feedback
 
-from dlbasics.exercises import CheckFailed, assert_passes, ch01
-
-OK, WAIT, BAD = "✅", "⏳", "❌"
+from dlbasics.exercises import ch01
 
 
 def feedback(*args: Any) -> str:
     """What ``ch01.check_question`` prints, checked against its raising form."""
-    buf = io.StringIO()
-    with redirect_stdout(buf):
-        ch01.check_question(*args)
-    printed = buf.getvalue().rstrip("\n")
-    quiet = io.StringIO()
-    with redirect_stdout(quiet):
-        try:
-            assert_passes(ch01.check_question, *args)
-        except CheckFailed as exc:
-            assert str(exc) == printed and quiet.getvalue() == ""
-        else:
-            assert printed.startswith(OK) and quiet.getvalue().rstrip("\n") == printed
-    return printed
+    return shared_feedback(ch01.check_question, *args)
 
 
 ROWS = [

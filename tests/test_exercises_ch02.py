@@ -8,57 +8,18 @@ may contain a value the learner's function should have computed.
 from __future__ import annotations
 
 import io
-import math
 import re
-from collections.abc import Callable
 from contextlib import redirect_stdout
 from typing import Any
 
 import numpy as np
 import pytest
+from exercise_helpers import BAD, OK, WAIT, feedback, leak_forms, verdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dlbasics as dl
-from dlbasics.exercises import CheckFailed, assert_passes, ch02
-
-OK, WAIT, BAD = "✅", "⏳", "❌"
-
-
-def feedback(check: Callable[..., Any], *args: Any) -> str:
-    """What the printing form prints, checked against the raising form."""
-    buf = io.StringIO()
-    with redirect_stdout(buf):
-        check(*args)
-    printed = buf.getvalue().rstrip("\n")
-    quiet = io.StringIO()
-    with redirect_stdout(quiet):
-        try:
-            assert_passes(check, *args)
-        except CheckFailed as exc:
-            assert str(exc) == printed and quiet.getvalue() == ""
-        else:
-            assert printed.startswith(OK) and quiet.getvalue().rstrip("\n") == printed
-    return printed
-
-
-def verdict(message: str) -> str:
-    lines = message.split("\n")
-    if all(line.startswith(OK) for line in lines):
-        return OK
-    return BAD if any(line.startswith(BAD) for line in lines) else WAIT
-
-
-def leak_forms(values: Any, given: Any = ()) -> set[str]:
-    """The values written the ways a message could print them (two significant digits or more),
-    leaving out the numbers the learner was given as inputs."""
-    inputs = {abs(float(v)) for v in np.ravel(given)}
-    forms: set[str] = set()
-    for v in {abs(float(v)) for v in np.ravel(values)} - inputs:
-        if math.isfinite(v):
-            forms |= {f"{v:.{d}f}" for d in range(1, 5)} | {f"{v:.3g}", f"{v:.4g}", f"{v:.6g}"}
-    return {f for f in forms if len(f.replace(".", "").strip("0")) >= 2}
-
+from dlbasics.exercises import ch02
 
 # -- the buggy implementations ------------------------------------------------------------------------
 

@@ -7,46 +7,17 @@ contain a value the learner's optimizer should have reached.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Callable
-from contextlib import redirect_stdout
 from typing import Any
 
 import numpy as np
 import pytest
+from exercise_helpers import BAD, OK, WAIT, feedback, verdict
 
 import dlbasics as dl
-from dlbasics.exercises import CheckFailed, assert_passes, ch06
-
-OK, WAIT, BAD = "✅", "⏳", "❌"
-
-
-def feedback(check: Callable[..., Any], *args: Any) -> str:
-    """What the printing form prints, checked against the raising form."""
-    buf = io.StringIO()
-    with redirect_stdout(buf):
-        check(*args)
-    printed = buf.getvalue().rstrip("\n")
-    quiet = io.StringIO()
-    with redirect_stdout(quiet):
-        try:
-            assert_passes(check, *args)
-        except CheckFailed as exc:
-            assert str(exc) == printed and quiet.getvalue() == ""
-        else:
-            assert all(line.startswith(OK) for line in printed.split("\n"))
-            assert quiet.getvalue().rstrip("\n") == printed
-    return printed
-
-
-def verdict(message: str) -> str:
-    lines = message.split("\n")
-    if all(line.startswith(OK) for line in lines):
-        return OK
-    return BAD if any(line.startswith(BAD) for line in lines) else WAIT
-
+from dlbasics.exercises import ch06
 
 # -- momentum -----------------------------------------------------------------------------------------
 

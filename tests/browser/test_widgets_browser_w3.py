@@ -14,13 +14,12 @@ reads the canvas' pixels in the page:
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+from widget_page import notebook_page, until_changed
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DLBASICS_CHROMIUM", "/usr/bin/chromium")
@@ -45,34 +44,6 @@ CELLS = [
 ]
 PERCEPTRON, STEPPER, RACE = 0, 1, 2
 
-OPEN_AND_RUN_JS = """
-async (path) => {
-  const app = window.jupyterapp;
-  await app.restored;
-  const widget = await app.commands.execute('docmanager:open', {
-    path, factory: 'Notebook', kernel: {name: 'python3'},
-  });
-  await widget.context.ready;
-  await widget.sessionContext.ready;
-  app.shell.activateById(widget.id);
-  while (widget.sessionContext.session?.kernel?.status !== 'idle') {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  window.__w = {widget, done: false};
-  app.commands.execute('notebook:run-all-cells').then(() => { window.__w.done = true; });
-}
-"""
-
-CLOSE_JS = """
-async () => {
-  const s = window.__w;
-  if (!s) return;
-  try { await s.widget.sessionContext.shutdown(); } catch (e) { /* already gone */ }
-  s.widget.context.model.dirty = false;
-  s.widget.dispose();
-}
-"""
-
 # a digest of what the canvas of widget k shows (all its pixels)
 PIXELS_JS = """
 (k) => {
@@ -87,35 +58,10 @@ PIXELS_JS = """
 """
 
 
-def _notebook() -> dict:
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": src}
-             for src in CELLS]
-    return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
-
-
 @pytest.fixture(scope="module")
 def page(chromium_context, jupyter_lab):
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    path = SCRATCH / "widgets.ipynb"
-    path.write_text(json.dumps(_notebook()))
-    page = chromium_context.new_page()
-    try:
-        page.goto(f"{jupyter_lab.base_url}/lab?reset&token={jupyter_lab.token}")
-        page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-        page.evaluate(OPEN_AND_RUN_JS, jupyter_lab.relpath(path))
-        page.wait_for_function("() => window.__w && window.__w.done", timeout=120_000, polling=250)
-        page.wait_for_function("() => document.querySelectorAll("
-                               "'.jp-Notebook .dlbasics-widget canvas.dlbasics-canvas').length >= 3",
-                               timeout=60_000)
-        time.sleep(1.0)
+    with notebook_page(chromium_context, jupyter_lab, SCRATCH, CELLS, canvases=3) as page:
         yield page
-    finally:
-        try:
-            page.evaluate(CLOSE_JS)
-        finally:
-            page.close()
-            shutil.rmtree(SCRATCH, ignore_errors=True)
 
 
 def pixels(page, k: int) -> str:
@@ -123,13 +69,7 @@ def pixels(page, k: int) -> str:
 
 
 def wait_for_change(page, k: int, before: str, timeout_s: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        now = pixels(page, k)
-        if now != before:
-            return now
-        time.sleep(0.05)
-    return before
+    return until_changed(lambda: pixels(page, k), before, timeout_s)
 
 
 def settle(page, k: int, quiet_s: float = 0.5, timeout_s: float = 10.0) -> str:

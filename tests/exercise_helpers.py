@@ -1,0 +1,53 @@
+"""Helpers shared by the exercise-check tables (tests/test_exercises_chNN.py)."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from typing import Any
+
+import numpy as np
+
+from dlbasics.exercises import CheckFailed, assert_passes
+
+OK, WAIT, BAD = "✅", "⏳", "❌"
+
+
+def feedback(check: Callable[..., Any], *args: Any) -> str:
+    """What the printing form prints, checked against the raising form: it raises with the same
+    feedback unless every line is ✅, and prints nothing while it raises."""
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        check(*args)
+    printed = buf.getvalue().rstrip("\n")
+    quiet = io.StringIO()
+    with redirect_stdout(quiet):
+        try:
+            assert_passes(check, *args)
+        except CheckFailed as exc:
+            assert str(exc) == printed and quiet.getvalue() == ""
+        else:
+            assert all(line.startswith(OK) for line in printed.split("\n"))
+            assert quiet.getvalue().rstrip("\n") == printed
+    return printed
+
+
+def verdict(message: str) -> str:
+    """✅ when every line is, else ❌ when any line is, else ⏳."""
+    lines = message.split("\n")
+    if all(line.startswith(OK) for line in lines):
+        return OK
+    return BAD if any(line.startswith(BAD) for line in lines) else WAIT
+
+
+def leak_forms(values: Any, given: Any = ()) -> set[str]:
+    """The values written the ways a message could print them (two significant digits or more),
+    leaving out the numbers the learner was given as inputs."""
+    inputs = {abs(float(v)) for v in np.ravel(given)}
+    forms: set[str] = set()
+    for v in {abs(float(v)) for v in np.ravel(values)} - inputs:
+        if math.isfinite(v):
+            forms |= {f"{v:.{d}f}" for d in range(1, 5)} | {f"{v:.3g}", f"{v:.4g}", f"{v:.6g}"}
+    return {f for f in forms if len(f.replace(".", "").strip("0")) >= 2}
