@@ -452,50 +452,63 @@ def check_training_loop(fn: Any) -> None:
         wrong(name, losses)
         return
     train_losses, val_losses = losses
-    events = trace.events
-    kinds = {ev[0] for ev in events}
-    if "step" not in kinds:
-        wrong(name, "optimizer.step() is never called, so the weights never change")
+    why = _step_slip(trace.events)
+    epochs, passes = _epochs(trace.events) if not why else ([], [])
+    why = (why or _validation_slip(trace, passes, val_losses) or _batch_slip(trace.n, epochs)
+           or _loss_slip(trace, epochs, passes, train_losses, val_losses) or _stopping_slip(passes)
+           or _restore_slip(model, passes))
+    if why:
+        wrong(name, why)
         return
-    for ev in events:
-        if ev[0] != "step":
-            continue
+    full, best = -(-trace.n // _LOOP_BATCH), int(np.argmin([p[3] for p in passes]))
+    correct(name, f"{full} shuffled mini-batches per epoch, validated after each; it stopped after epoch "
+                  f"{len(passes)}, {_LOOP_PATIENCE} epochs after the best, and put epoch {best + 1}'s "
+                  "weights back.")
+
+
+def _step_slip(events: list[Any]) -> str:
+    """What is wrong with the optimizer steps and the rows the network got ("" if nothing)."""
+    if "step" not in {ev[0] for ev in events}:
+        return "optimizer.step() is never called, so the weights never change"
+    for ev in (ev for ev in events if ev[0] == "step"):
         if not ev[2]:
-            wrong(name, "the optimizer no longer sees the layers' gradients: were they replaced by new "
-                        "arrays (layer.dW = ...)? dlbasics needs no zeroing: backward overwrites "
-                        "every gradient in place")
-            return
+            return ("the optimizer no longer sees the layers' gradients: were they replaced by new "
+                    "arrays (layer.dW = ...)? dlbasics needs no zeroing: backward overwrites "
+                    "every gradient in place")
         if ev[1]:
-            wrong(name, "every gradient was zero when the optimizer stepped: call model.backward(dout) "
-                        "before optimizer.step(), and don't zero the gradients in between. dlbasics "
-                        "needs no zeroing at all: backward overwrites every layer's dW and db")
-            return
+            return ("every gradient was zero when the optimizer stepped: call model.backward(dout) "
+                    "before optimizer.step(), and don't zero the gradients in between. dlbasics "
+                    "needs no zeroing at all: backward overwrites every layer's dW and db")
         if ev[3]:
-            wrong(name, "optimizer.step() saw the very gradients of the previous step: without a "
-                        "model.backward(dout) in between it moves the weights along an old gradient. "
-                        "One forward, loss and backward per step")
-            return
+            return ("optimizer.step() saw the very gradients of the previous step: without a "
+                    "model.backward(dout) in between it moves the weights along an old gradient. "
+                    "One forward, loss and backward per step")
     if any(ev[0] == "forward" and ev[1] == "mixed" for ev in events):
-        wrong(name, "the network got rows that are neither all from the training set nor all from the "
-                    "validation set: pass it X[idx] for a step and X_val to validate")
-        return
-    epochs, passes = _epochs(events)
+        return ("the network got rows that are neither all from the training set nor all from the "
+                "validation set: pass it X[idx] for a step and X_val to validate")
+    return ""
+
+
+def _validation_slip(trace: Any, passes: list[Any], val_losses: list[float]) -> str:
+    """Whether the loop validated once per epoch, on the validation data ("" if so)."""
     if not passes:
-        evaluated_on_train = any(
-            ev[0] == "forward" and ev[1] == "train" and len(ev[2]) == trace.n for ev in events)
-        wrong(name, "the validation loss is computed on the training images; validate on "
-                    "validation_data (X_val, y_val), images the network never trains on"
-              if evaluated_on_train else
-              "the network never sees the validation data: after every epoch, compute the loss on "
-              "validation_data")
-        return
+        on_train = any(ev[0] == "forward" and ev[1] == "train" and len(ev[2]) == trace.n
+                       for ev in trace.events)
+        return ("the validation loss is computed on the training images; validate on "
+                "validation_data (X_val, y_val), images the network never trains on" if on_train else
+                "the network never sees the validation data: after every epoch, compute the loss on "
+                "validation_data")
     if len(val_losses) != len(passes):
-        wrong(name, f"it returned {len(val_losses)} validation losses but validated {len(passes)} times: "
-                    "one validation pass, and one number in each list, per epoch")
-        return
-    n, batch = trace.n, _LOOP_BATCH
+        return (f"it returned {len(val_losses)} validation losses but validated {len(passes)} times: "
+                "one validation pass, and one number in each list, per epoch")
+    return ""
+
+
+def _batch_slip(n: int, epochs: list[Any]) -> str:
+    """Whether every epoch is one shuffled pass over all n images in mini-batches ("" if so)."""
+    batch = _LOOP_BATCH
     full = -(-n // batch)  # ceil(n / batch)
-    orders, epoch_steps = [], []
+    orders = []
     for e, epoch in enumerate(epochs, start=1):
         maybe = _steps(epoch)
         if len(maybe) != full:
@@ -508,70 +521,74 @@ def check_training_loop(fn: Any) -> None:
             else:
                 why = ("too many steps: each takes batch_size images" if len(maybe) > full else
                        "too few steps: every image must be in one batch of each epoch")
-            wrong(name, f"epoch {e} took {len(maybe)} optimizer steps: {why}")
-            return
-        steps = [s for s in maybe if s is not None]
-        if len(steps) < len(maybe):
-            wrong(name, f"in epoch {e} a step came without a forward pass on a training batch before it")
-            return
-        epoch_steps.append(steps)
-        seen = np.concatenate([s[2] for s in steps])
+            return f"epoch {e} took {len(maybe)} optimizer steps: {why}"
+        if any(s is None for s in maybe):
+            return f"in epoch {e} a step came without a forward pass on a training batch before it"
+        seen = np.concatenate([s[2] for s in maybe if s is not None])
         if len(seen) != n or not np.array_equal(np.sort(seen), np.arange(n)):
-            wrong(name, f"in epoch {e} some training images were used twice and others never: cut one "
-                        "permutation of all n images into consecutive slices (sampling with replacement "
-                        "skips some)")
-            return
+            return (f"in epoch {e} some training images were used twice and others never: cut one "
+                    "permutation of all n images into consecutive slices (sampling with replacement "
+                    "skips some)")
         orders.append(seen)
-    if np.array_equal(orders[0], np.arange(n)):
-        wrong(name, "the batches come in the order of the data, never shuffled: start every epoch with a "
-                    "new order, rng.permutation(n)")
-        return
+    if orders and np.array_equal(orders[0], np.arange(n)):
+        return ("the batches come in the order of the data, never shuffled: start every epoch with a "
+                "new order, rng.permutation(n)")
     if len(orders) > 1 and all(np.array_equal(o, orders[0]) for o in orders[1:]):
-        wrong(name, "every epoch visits the batches in the same order: draw the permutation inside the "
-                    "epoch loop, a new one each epoch")
-        return
+        return ("every epoch visits the batches in the same order: draw the permutation inside the "
+                "epoch loop, a new one each epoch")
+    return ""
+
+
+def _loss_slip(trace: Any, epochs: list[Any], passes: list[Any], train_losses: list[float],
+               val_losses: list[float]) -> str:
+    """Whether the returned losses are the validation losses and each epoch's mean training loss."""
     true_val = np.array([p[3] for p in passes])
     mismatch = _loss_mismatch(np.array(val_losses), true_val, n_rows=len(trace.y_val), what="validation")
     if mismatch:
-        wrong(name, mismatch)
-        return
+        return mismatch
+    epoch_steps = [[s for s in _steps(epoch) if s is not None] for epoch in epochs]
     true_train = [np.array([s[3] for s in steps]) for steps in epoch_steps]
     sizes = [np.array([len(s[2]) for s in steps]) for steps in epoch_steps]
     weighted = np.array([(t * w).sum() / w.sum() for t, w in zip(true_train, sizes, strict=True)])
     plain = np.array([t.mean() for t in true_train])
     got = np.array(train_losses)
-    if not any(np.allclose(got, mean, rtol=1e-4, atol=1e-6) for mean in (weighted, plain)):
-        mismatch = _loss_mismatch(got, weighted, n_rows=n, what="training", steps=full,
-                                  last=np.array([t[-1] for t in true_train]))
-        wrong(name, mismatch or "the training losses are not the mean loss over each epoch's batches")
-        return
-    stop = _stop_epoch(true_val, _LOOP_PATIENCE, _LOOP_EPOCHS)
-    ran = len(passes)
+    if any(np.allclose(got, mean, rtol=1e-4, atol=1e-6) for mean in (weighted, plain)):
+        return ""
+    mismatch = _loss_mismatch(got, weighted, n_rows=trace.n, what="training",
+                              steps=-(-trace.n // _LOOP_BATCH), last=np.array([t[-1] for t in true_train]))
+    return mismatch or "the training losses are not the mean loss over each epoch's batches"
+
+
+def _stopping_slip(passes: list[Any]) -> str:
+    """Whether the run stopped exactly when patience ran out ("" if so)."""
+    true_val = np.array([p[3] for p in passes])
+    stop, ran = _stop_epoch(true_val, _LOOP_PATIENCE, _LOOP_EPOCHS), len(passes)
     if ran > stop:
-        wrong(name, "it trained on after the patience ran out" + (
+        return "it trained on after the patience ran out" + (
             " (it ran every epoch): early stopping is missing" if ran == _LOOP_EPOCHS else
-            ": stop as soon as patience epochs in a row brought no new lowest validation loss"))
-        return
+            ": stop as soon as patience epochs in a row brought no new lowest validation loss")
     if ran < stop:
         waited = ran - 1 - int(np.argmin(true_val))  # epochs without a new lowest loss at the end
-        one_early = ("it stopped one epoch too early: count the epochs without a new lowest validation "
-                     "loss, and stop when the count reaches patience (not patience - 1)")
-        too_early = ("it stopped too early: only patience epochs in a row without a new lowest validation "
-                     "loss end the run, and a new lowest loss starts the count again")
-        wrong(name, one_early if waited == _LOOP_PATIENCE - 1 else too_early)
-        return
-    best = int(np.argmin(true_val))
+        if waited == _LOOP_PATIENCE - 1:
+            return ("it stopped one epoch too early: count the epochs without a new lowest validation "
+                    "loss, and stop when the count reaches patience (not patience - 1)")
+        return ("it stopped too early: only patience epochs in a row without a new lowest validation "
+                "loss end the run, and a new lowest loss starts the count again")
+    return ""
+
+
+def _restore_slip(model: Any, passes: list[Any]) -> str:
+    """Whether the network ends with the weights of its best epoch ("" if so)."""
+    best = int(np.argmin([p[3] for p in passes]))
     final = model.get_weights()
-    if not all(np.array_equal(a, b) for a, b in zip(final, passes[best][4], strict=True)):
-        last = all(np.array_equal(a, b) for a, b in zip(final, passes[-1][4], strict=True))
-        wrong(name, "the network keeps the weights of the last epoch, not of the best one: remember a copy "
-                    "(model.get_weights()) at each new lowest validation loss and put it back with "
-                    "model.set_weights(...) after the loop" if last else
-              "the final weights are not those of the epoch with the lowest validation loss: save "
-              "model.get_weights() at each new best, and model.set_weights(...) them after the loop")
-        return
-    correct(name, f"{full} shuffled mini-batches per epoch, validated after each; it stopped after epoch "
-                  f"{ran}, {_LOOP_PATIENCE} epochs after the best, and put epoch {best + 1}'s weights back.")
+    if all(np.array_equal(a, b) for a, b in zip(final, passes[best][4], strict=True)):
+        return ""
+    if all(np.array_equal(a, b) for a, b in zip(final, passes[-1][4], strict=True)):
+        return ("the network keeps the weights of the last epoch, not of the best one: remember a copy "
+                "(model.get_weights()) at each new lowest validation loss and put it back with "
+                "model.set_weights(...) after the loop")
+    return ("the final weights are not those of the epoch with the lowest validation loss: save "
+            "model.get_weights() at each new best, and model.set_weights(...) them after the loop")
 
 
 def _loss_mismatch(got: NDArray[np.float64], expected: NDArray[np.float64], *, n_rows: int, what: str,
