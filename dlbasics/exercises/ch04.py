@@ -287,87 +287,105 @@ def check_dense_layer(cls: Any) -> None:
     ok, layer = run(name, cls, 3, 4)
     if not ok:
         return
+    why: str | None = _protocol_slip(layer)
+    net, X = _layer_problem()
+    for k, dense in enumerate(net.dense_layers):
+        if why != "":  # a slip, or already said (None)
+            break
+        A = X if k == 0 else np.abs(X[:, :1]) * np.ones((1, dense.n_in), dtype=np.float32)  # (50, n_in)
+        why = _forward_slip(name, cls, dense, A)
+    if why is None:  # the learner's code raised or is not done: already said
+        return
+    why = why or _network_slip(net, cls, X)
+    if why:
+        wrong(name, why)
+        return
+    correct(name, "In all three places of dl.mlp([3, 4, 4, 1]) your layer gives the library's outputs.")
+
+
+def _protocol_slip(layer: Any) -> str:
+    """Whether ``MyDense(3, 4)`` follows the Layer protocol: a Layer, its widths, W's shape."""
     if not isinstance(layer, Layer):
-        wrong(name, f"{type(layer).__name__} must subclass dl.Layer (class MyDense(dl.Layer): …) so that "
-                    "a network can use it")
-        return
+        return (f"{type(layer).__name__} must subclass dl.Layer (class MyDense(dl.Layer): …) so that "
+                "a network can use it")
     if (getattr(layer, "n_in", None), getattr(layer, "n_out", None)) != (3, 4):
-        wrong(name, "MyDense(3, 4) must set self.n_in = 3 and self.n_out = 4: the network reads its widths "
-                    "from them")
-        return
+        return ("MyDense(3, 4) must set self.n_in = 3 and self.n_out = 4: the network reads its widths "
+                "from them")
     W = getattr(layer, "W", None)
     if W is not None and np.shape(W) != (3, 4):
         hint = (": that is PyTorch's layout (n_out, n_in); here W is (n_in, n_out), column j feeding unit j"
                 if np.shape(W) == (4, 3) else "")
-        wrong(name, f"MyDense(3, 4).W should have shape (3, 4), got {np.shape(W)}{hint}")
-        return
-    net, X = _layer_problem()
-    for k, dense in enumerate(net.dense_layers):
-        ok, mine = run(name, cls, dense.n_in, dense.n_out)
-        if not ok:
-            return
-        mine.W, mine.b = dense.W.copy(), dense.b.copy()
-        A = X if k == 0 else np.abs(X[:, :1]) * np.ones((1, dense.n_in), dtype=np.float32)  # (50, n_in)
-        ok, Z = run(name, mine.forward, A.copy())
-        if not ok:
-            return
-        try:
-            got = np.asarray(Z)
-            got64 = got.astype(np.float64)
-        except (TypeError, ValueError):
-            wrong(name, f"forward should return an array, it returned {type(Z).__name__}")
-            return
-        W64, b64, A64 = dense.W.astype(np.float64), dense.b.astype(np.float64), A.astype(np.float64)
-        expected = A64 @ W64 + b64  # (50, n_out)
-        shape = f"for X of shape {A.shape} and a {dense.n_in} → {dense.n_out} layer"
-        if got.shape != expected.shape:
-            hint = (": transposed — keep one row per sample" if got.shape == expected.shape[::-1] else
-                    ": one row per sample of the whole batch" if got.ndim != 2 else "")
-            wrong(name, f"{shape} forward should return shape {expected.shape}, got {got.shape}{hint}")
-            return
-        if not np.all(np.isfinite(got64)):
-            wrong(name, "forward returned NaN or inf")
-            return
-        if np.allclose(got64, expected, rtol=1e-4, atol=1e-5):
-            if got.dtype != A.dtype:
-                wrong(name, f"the values are right, but float32 in gives {got.dtype} out: a network computes "
-                            "in float32, so keep the dtype of X and W (no float64 arrays mixed in)")
-                return
-            continue
-        slips = [(A64 @ W64, "the bias is missing: Z = X @ W + b"),
-                 (A64 @ W64 - b64, "the bias is added, not subtracted"),
-                 (relu(A64 @ W64 + b64), "that has an activation (ReLU) applied: the Dense layer computes Z "
-                                         "only, and the network's next layer applies the activation"),
-                 (1 / (1 + np.exp(-(A64 @ W64 + b64))),
-                  "that has a sigmoid applied: the Dense layer computes Z only, the activation is the next "
-                  "layer")]
-        if W64.shape[0] == W64.shape[1]:
-            slips.append((A64 @ W64.T + b64, "W is used transposed (X @ W.T): here W is (n_in, n_out), so "
-                                              "Z = X @ W + b"))
-        for value, why in slips:
-            if np.allclose(got64, value, rtol=1e-4, atol=1e-5):
-                wrong(name, why)
-                return
-        check_array(f"{name}: Z", got64, expected, rtol=1e-4, atol=1e-5,
-                    pointer="row i is sample i, column j is unit j: Z[i, j] = X[i] @ W[:, j] + b[j]")
-        return
+        return f"MyDense(3, 4).W should have shape (3, 4), got {np.shape(W)}{hint}"
+    return ""
+
+
+def _forward_slip(name: str, cls: Any, dense: Any, A: Array) -> str | None:
+    """The learner's layer with ``dense``'s weights on the batch ``A``, against ``A @ W + b``:
+    "" if right, what is off, or None when it already said so (raised, not done, diagnosed)."""
+    ok, mine = run(name, cls, dense.n_in, dense.n_out)
+    if not ok:
+        return None
+    mine.W, mine.b = dense.W.copy(), dense.b.copy()
+    ok, Z = run(name, mine.forward, A.copy())
+    if not ok:
+        return None
+    try:
+        got = np.asarray(Z)
+        got64 = got.astype(np.float64)
+    except (TypeError, ValueError):
+        return f"forward should return an array, it returned {type(Z).__name__}"
+    W64, b64, A64 = dense.W.astype(np.float64), dense.b.astype(np.float64), A.astype(np.float64)
+    expected = A64 @ W64 + b64  # (50, n_out)
+    if got.shape != expected.shape:
+        hint = (": transposed — keep one row per sample" if got.shape == expected.shape[::-1] else
+                ": one row per sample of the whole batch" if got.ndim != 2 else "")
+        return (f"for X of shape {A.shape} and a {dense.n_in} → {dense.n_out} layer forward should return "
+                f"shape {expected.shape}, got {got.shape}{hint}")
+    if not np.all(np.isfinite(got64)):
+        return "forward returned NaN or inf"
+    if np.allclose(got64, expected, rtol=1e-4, atol=1e-5):
+        return "" if got.dtype == A.dtype else (
+            f"the values are right, but float32 in gives {got.dtype} out: a network computes in float32, "
+            "so keep the dtype of X and W (no float64 arrays mixed in)")
+    for value, why in _forward_slips(A64, W64, b64):
+        if np.allclose(got64, value, rtol=1e-4, atol=1e-5):
+            return why
+    check_array(f"{name}: Z", got64, expected, rtol=1e-4, atol=1e-5,
+                pointer="row i is sample i, column j is unit j: Z[i, j] = X[i] @ W[:, j] + b[j]")
+    return None
+
+
+def _forward_slips(A: Array, W: Array, b: Array) -> list[tuple[Array, str]]:
+    """The usual wrong forward passes, each with what it overlooks."""
+    slips = [(A @ W, "the bias is missing: Z = X @ W + b"),
+             (A @ W - b, "the bias is added, not subtracted"),
+             (relu(A @ W + b), "that has an activation (ReLU) applied: the Dense layer computes Z only, and "
+                               "the network's next layer applies the activation"),
+             (1 / (1 + np.exp(-(A @ W + b))),
+              "that has a sigmoid applied: the Dense layer computes Z only, the activation is the next "
+              "layer")]
+    if W.shape[0] == W.shape[1]:
+        slips.append((A @ W.T + b, "W is used transposed (X @ W.T): here W is (n_in, n_out), so "
+                                   "Z = X @ W + b"))
+    return slips
+
+
+def _network_slip(net: Any, cls: Any, X: Array) -> str:
+    """The learner's layer in each Dense place of ``net``: the same outputs, X left as it was."""
     expected_out = net.forward(X)  # (50, 1)
     X_in = X.copy()
     try:
         own = with_layers(net, cls)
         out = own.forward(X_in)
     except Exception as exc:  # the learner's layer inside a network
-        wrong(name, f"inside dl.mlp([3, 4, 4, 1]) it raised {type(exc).__name__}: {exc}")
-        return
+        return f"inside dl.mlp([3, 4, 4, 1]) it raised {type(exc).__name__}: {exc}"
     if not np.array_equal(X_in, X):
-        wrong(name, "forward changed the X it was given (in place): compute a new array and leave X as it "
-                    "was — backward will need it")
-        return
+        return ("forward changed the X it was given (in place): compute a new array and leave X as it "
+                "was — backward will need it")
     if not np.allclose(np.asarray(out, dtype=np.float64), expected_out, rtol=1e-4, atol=1e-6):
-        wrong(name, "each layer alone is right, but the network with your layer gives other outputs: does "
-                    "forward use its argument X and the layer's own self.W, self.b?")
-        return
-    correct(name, "In all three places of dl.mlp([3, 4, 4, 1]) your layer gives the library's outputs.")
+        return ("each layer alone is right, but the network with your layer gives other outputs: does "
+                "forward use its argument X and the layer's own self.W, self.b?")
+    return ""
 
 
 def library_he_init(n_in: int, n_out: int, rng: Any = None) -> Array:
