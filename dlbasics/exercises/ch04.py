@@ -393,6 +393,27 @@ def library_he_init(n_in: int, n_out: int, rng: Any = None) -> Array:
     return init_weights(n_in, n_out, "he", rng, np.float32)
 
 
+def _spread_slip(std: float, n_in: int, n_out: int) -> str:
+    """What a standard deviation other than He's, sqrt(2 / n_in), overlooks."""
+    target = float(np.sqrt(2.0 / n_in))
+    slips = [(2.0 / n_in, "the scale of rng.normal is the standard deviation, and 2 / n_in is the "
+                          "variance: take its square root"),
+             (np.sqrt(1.0 / n_in), "that is sqrt(1 / n_in) (LeCun's scale): He doubles the variance for "
+                                   "ReLU, 2 / n_in"),
+             (np.sqrt(2.0 / n_out), "that uses n_out where He uses n_in, the number of inputs of each unit"),
+             (np.sqrt(2.0 / (n_in + n_out)), "that is Xavier's variance 2 / (n_in + n_out), meant for "
+                                             "tanh; He's is 2 / n_in"),
+             (1.0, "a standard deviation of 1: the weights still need He's scale, the square root of "
+                   "2 / n_in"),
+             (np.sqrt(2.0) / n_in, "n_in belongs under the square root too"),
+             (2.0 / np.sqrt(n_in), "the 2 belongs under the square root too")]
+    for value, why in slips:
+        if np.isclose(std, value, rtol=0.03):
+            return why
+    return (f"the spread of the weights is {'too large' if std > target else 'too small'}: He's "
+            "standard deviation is the square root of 2 / n_in")
+
+
 @hints("He draws every weight from a normal distribution with mean 0 and variance 2 / n_in; "
        "rng.normal(loc, scale, size) takes the standard deviation as its scale.",
        "The standard deviation is np.sqrt(2 / n_in) and the shape is (n_in, n_out); draw from the rng you "
@@ -438,24 +459,7 @@ def check_he_init(fn: Any) -> None:
                     "negative")
         return
     if not np.isclose(std, target, rtol=0.02):
-        slips = [(2.0 / n_in, "the scale of rng.normal is the standard deviation, and 2 / n_in is the "
-                              "variance: take its square root"),
-                 (np.sqrt(1.0 / n_in), "that is sqrt(1 / n_in) (LeCun's scale): He doubles the variance for "
-                                       "ReLU, 2 / n_in"),
-                 (np.sqrt(2.0 / n_out), "that uses n_out where He uses n_in, the number of inputs of each "
-                                        "unit"),
-                 (np.sqrt(2.0 / (n_in + n_out)), "that is Xavier's variance 2 / (n_in + n_out), meant for "
-                                                 "tanh; He's is 2 / n_in"),
-                 (1.0, "a standard deviation of 1: the weights still need He's scale, the square root of "
-                       "2 / n_in"),
-                 (np.sqrt(2.0) / n_in, "n_in belongs under the square root too"),
-                 (2.0 / np.sqrt(n_in), "the 2 belongs under the square root too")]
-        for value, why in slips:
-            if np.isclose(std, value, rtol=0.03):
-                wrong(name, why)
-                return
-        wrong(name, f"the spread of the weights is {'too large' if std > target else 'too small'}: He's "
-                    "standard deviation is the square root of 2 / n_in")
+        wrong(name, _spread_slip(std, n_in, n_out))
         return
     kurtosis = float(np.mean((W64 - mean) ** 4) / std**4)
     if kurtosis < 2.4:
