@@ -23,6 +23,7 @@ from dlbasics.activations import get_activation
 from dlbasics.viz import PALETTE
 from dlbasics.widgets._canvas import Canvas, Scene, colormap_rgba
 from dlbasics.widgets._common import LiveWidget, WidgetBox
+from dlbasics.widgets.perceptron import line_ends
 
 __all__ = ["JOGGING_MINUTES", "JOGGING_KCAL", "squared_error", "weight_slider", "threshold_of",
            "neuron_explorer", "EXPLORER_ACTIVATIONS", "WeightSlider", "NeuronExplorer"]
@@ -175,13 +176,8 @@ def threshold_of(activation: str) -> float:
 
 def _boundary(w1: float, w2: float, b: float, lim: float) -> tuple[Array, Array]:
     """Two points of the line ``w1 x1 + w2 x2 + b = 0`` spanning the box, or empty arrays."""
-    if abs(w2) >= abs(w1) and abs(w2) > 1e-12:
-        x1 = np.array([-lim, lim])
-        return x1, -(w1 * x1 + b) / w2
-    if abs(w1) > 1e-12:
-        x2 = np.array([-lim, lim])
-        return -(w2 * x2 + b) / w1, x2
-    return np.empty(0), np.empty(0)
+    ends = line_ends([w1, w2], b, (-lim, lim), (-lim, lim))
+    return ends if ends is not None else (np.empty(0), np.empty(0))
 
 
 def _output_range(name: str, A: Array) -> tuple[float, float]:

@@ -30,6 +30,7 @@ from dlbasics.training import accuracy, evaluate, train_step
 from dlbasics.viz import PALETTE, grid_points, plot_data
 from dlbasics.widgets._canvas import Canvas, Scene, colormap_rgba
 from dlbasics.widgets._common import LiveWidget, Ticker, WidgetBox
+from dlbasics.widgets.perceptron import line_ends
 
 __all__ = ["draw_network", "plot_hidden_lines", "plot_hidden_units", "plot_probabilities", "mlp_playground",
            "Playground", "FEATURES", "feature_matrix"]
@@ -189,13 +190,13 @@ def plot_hidden_lines(ax: Any, model: Sequential, *, units: Sequence[int] | None
         (line,) = ax.plot([], [], ls="--", lw=1.2, color=color, alpha=0.75, zorder=4,
                           label="hidden units' lines" if n == 0 else None)
         lines.append(line)
-        if not np.any(w):
+        ends = line_ends(w, b, xlim, ylim)
+        if ends is None:  # w = 0: no line
             continue
-        p0 = centre - (centre @ w + b) / (w @ w) * w  # closest point to the view's centre
-        d = np.array([-w[1], w[0]]) / np.linalg.norm(w)  # direction along the line
-        span = 2 * (xlim[1] - xlim[0] + ylim[1] - ylim[0])
-        line.set_data(*np.column_stack([p0 - span * d, p0 + span * d]))
+        line.set_data(*ends)
         if labels:
+            p0 = centre - (centre @ w + b) / (w @ w) * w  # closest point to the view's centre
+            d = np.array([-w[1], w[0]]) / np.linalg.norm(w)  # direction along the line
             q = p0 + 0.3 * (ylim[1] - ylim[0]) * d * (1 if j % 2 else -1)  # stagger the labels
             if xlim[0] < q[0] < xlim[1] and ylim[0] < q[1] < ylim[1]:
                 ax.text(q[0], q[1], str(j + 1), fontsize=8, ha="center", va="center", zorder=6,
