@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from typing import Any
@@ -51,3 +52,26 @@ def leak_forms(values: Any, given: Any = ()) -> set[str]:
         if math.isfinite(v):
             forms |= {f"{v:.{d}f}" for d in range(1, 5)} | {f"{v:.3g}", f"{v:.4g}", f"{v:.6g}"}
     return {f for f in forms if len(f.replace(".", "").strip("0")) >= 2}
+
+
+def assert_row(check: Callable[..., Any], answer: Any, expected: str, pattern: str, reference: Any = (),
+               inputs: Any = ()) -> str:
+    """One row of a chapter's table: the verdict, the message, and for ❌ no leak of ``reference``
+    (the values the learner's code should compute; the ``inputs`` it was given may appear)."""
+    message = feedback(check, answer)
+    assert verdict(message) == expected, message
+    assert re.search(pattern, message, flags=re.M), f"{pattern!r} not in {message!r}"
+    if expected == BAD:
+        leaks = sorted(f for f in leak_forms(reference, inputs) if f in message)
+        assert leaks == [], message
+    return message
+
+
+def assert_table_complete(cases: list[tuple[Any, ...]], checks: Any,
+                          arbitrary: tuple[str, ...] = ("random",)) -> None:
+    """Every check has a right, a blank and a wrong row, one of them an arbitrary wrong answer
+    (a row whose id, the fifth field, is in ``arbitrary``)."""
+    for check in checks:
+        rows = [c for c in cases if c[0] is check]
+        assert {c[2] for c in rows} == {OK, WAIT, BAD}, check.__name__
+        assert any(c[4] in arbitrary for c in rows), check.__name__

@@ -8,13 +8,12 @@ may contain a value the learner's function should have computed.
 from __future__ import annotations
 
 import io
-import re
 from contextlib import redirect_stdout
 from typing import Any
 
 import numpy as np
 import pytest
-from exercise_helpers import BAD, OK, WAIT, feedback, leak_forms, verdict
+from exercise_helpers import BAD, OK, WAIT, assert_row, assert_table_complete, feedback, leak_forms, verdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -149,19 +148,11 @@ REFERENCE = {ch02.check_weighted_sums: SUMS_REF, ch02.check_sigmoid: SIGMOID_REF
 @pytest.mark.parametrize("check, answer, expected, pattern", [c[:4] for c in CASES],
                          ids=[f"{c[0].__name__}-{c[4]}" for c in CASES])
 def test_check(check: Any, answer: Any, expected: str, pattern: str) -> None:
-    message = feedback(check, answer)
-    assert verdict(message) == expected, message
-    assert re.search(pattern, message, flags=re.M), f"{pattern!r} not in {message!r}"
-    if expected == BAD:
-        leaks = sorted(f for f in leak_forms(REFERENCE[check], INPUTS) if f in message)
-        assert leaks == [], message
+    assert_row(check, answer, expected, pattern, REFERENCE[check], INPUTS)
 
 
 def test_every_new_check_has_a_right_a_blank_and_wrong_rows() -> None:
-    for check in REFERENCE:
-        rows = [c for c in CASES if c[0] is check]
-        assert {c[2] for c in rows} == {OK, WAIT, BAD}, check.__name__
-        assert any(c[4] == "random" or c[4] == "one-entry" for c in rows), check.__name__
+    assert_table_complete(CASES, REFERENCE, ("random", "one-entry"))
 
 
 @settings(max_examples=40, deadline=None)
