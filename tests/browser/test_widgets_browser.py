@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from widget_page import notebook_page, until_changed
+from widget_page import notebook_page, pixels, wait_for_change, widget
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DLBASICS_CHROMIUM", "/usr/bin/chromium")
@@ -37,35 +37,10 @@ CELLS = [
     'mlp_playground("xor", hidden=(4,), activation="tanh")',
 ]
 
-# a digest of what canvas k shows (all its pixels)
-PIXELS_JS = """
-(k) => {
-  const c = document.querySelectorAll('.jp-Notebook .dlbasics-widget canvas.dlbasics-canvas')[k];
-  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const words = new Uint32Array(data.buffer);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) { h ^= words[i]; h = Math.imul(h, 0x01000193); }
-  return `${c.width}x${c.height}:${h >>> 0}`;
-}
-"""
-
-
 @pytest.fixture(scope="module")
 def page(chromium_context, jupyter_lab):
     with notebook_page(chromium_context, jupyter_lab, SCRATCH, CELLS, canvases=3) as page:
         yield page
-
-
-def pixels(page, k: int) -> str:
-    return page.evaluate(PIXELS_JS, k)
-
-
-def wait_for_change(page, k: int, before: str, timeout_s: float = 10.0) -> str:
-    return until_changed(lambda: pixels(page, k), before, timeout_s)
-
-
-def widget(page, k: int):
-    return page.locator(".jp-Notebook .dlbasics-widget").nth(k)
 
 
 @pytest.mark.parametrize("k", [0, 1], ids=["weight_slider", "neuron_explorer"])

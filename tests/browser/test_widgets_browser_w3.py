@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from widget_page import notebook_page, until_changed
+from widget_page import notebook_page, pixels, wait_for_change, widget
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DLBASICS_CHROMIUM", "/usr/bin/chromium")
@@ -44,32 +44,10 @@ CELLS = [
 ]
 PERCEPTRON, STEPPER, RACE = 0, 1, 2
 
-# a digest of what the canvas of widget k shows (all its pixels)
-PIXELS_JS = """
-(k) => {
-  const box = document.querySelectorAll('.jp-Notebook .dlbasics-widget')[k];
-  const c = box.querySelector('canvas.dlbasics-canvas');
-  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const words = new Uint32Array(data.buffer);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) { h ^= words[i]; h = Math.imul(h, 0x01000193); }
-  return `${c.width}x${c.height}:${h >>> 0}`;
-}
-"""
-
-
 @pytest.fixture(scope="module")
 def page(chromium_context, jupyter_lab):
     with notebook_page(chromium_context, jupyter_lab, SCRATCH, CELLS, canvases=3) as page:
         yield page
-
-
-def pixels(page, k: int) -> str:
-    return page.evaluate(PIXELS_JS, k)
-
-
-def wait_for_change(page, k: int, before: str, timeout_s: float = 10.0) -> str:
-    return until_changed(lambda: pixels(page, k), before, timeout_s)
 
 
 def settle(page, k: int, quiet_s: float = 0.5, timeout_s: float = 10.0) -> str:
@@ -84,10 +62,6 @@ def settle(page, k: int, quiet_s: float = 0.5, timeout_s: float = 10.0) -> str:
         elif time.monotonic() - since >= quiet_s:
             break
     return last
-
-
-def widget(page, k: int):
-    return page.locator(".jp-Notebook .dlbasics-widget").nth(k)
 
 
 def press_on_first_slider(page, k: int, key: str = "ArrowRight") -> None:

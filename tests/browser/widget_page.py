@@ -86,3 +86,32 @@ def until_changed(read: Callable[[], str], before: str, timeout_s: float = 10.0)
             return now
         time.sleep(0.05)
     return before
+
+
+# a digest of what the (first) canvas of widget k shows: all its pixels
+PIXELS_JS = """
+(k) => {
+  const box = document.querySelectorAll('.jp-Notebook .dlbasics-widget')[k];
+  const c = box.querySelector('canvas.dlbasics-canvas');
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const words = new Uint32Array(data.buffer);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) { h ^= words[i]; h = Math.imul(h, 0x01000193); }
+  return `${c.width}x${c.height}:${h >>> 0}`;
+}
+"""
+
+
+def pixels(page: Any, k: int) -> str:
+    """A digest of widget k's canvas."""
+    return page.evaluate(PIXELS_JS, k)
+
+
+def wait_for_change(page: Any, k: int, before: str, timeout_s: float = 10.0) -> str:
+    """Widget k's canvas digest once it differs from ``before``."""
+    return until_changed(lambda: pixels(page, k), before, timeout_s)
+
+
+def widget(page: Any, k: int) -> Any:
+    """The k-th dlbasics widget of the notebook."""
+    return page.locator(".jp-Notebook .dlbasics-widget").nth(k)
