@@ -10,6 +10,7 @@ from contextlib import redirect_stdout
 from typing import Any
 
 import numpy as np
+import pytest
 
 from dlbasics.exercises import CheckFailed, assert_passes
 
@@ -75,3 +76,20 @@ def assert_table_complete(cases: list[tuple[Any, ...]], checks: Any,
         rows = [c for c in cases if c[0] is check]
         assert {c[2] for c in rows} == {OK, WAIT, BAD}, check.__name__
         assert any(c[4] in arbitrary for c in rows), check.__name__
+
+
+def assert_choice_question(check: Callable[..., Any], name: str, right: str) -> None:
+    """A multiple-choice question: ✅ for the right letter (in any case, with brackets), ⏳ while
+    blank, ❌ saying what each wrong letter overlooks without naming the right one, a letter that is
+    no option named, and an unknown question refused."""
+    assert verdict(feedback(check, name, right)) == OK
+    assert verdict(feedback(check, name, f" ({right.upper()}) ")) == OK
+    assert "not done yet" in feedback(check, name, ...)
+    for letter in "abcd":
+        if letter != right:
+            message = feedback(check, name, letter)
+            assert verdict(message) == BAD and f"not ({letter}):" in message
+            assert f"({right})" not in message  # never names the right option
+    assert "one of the letters" in feedback(check, name, "z")
+    with pytest.raises(ValueError, match="no question 'nope'"):
+        check("nope", "a")
